@@ -1,0 +1,3 @@
+from elixir_perf_lsp.cli import main
+
+raise SystemExit(main())

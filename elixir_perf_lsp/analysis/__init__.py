@@ -1,0 +1,1 @@
+"""Shared knowledge of Elixir's syntax tree that several rules need."""

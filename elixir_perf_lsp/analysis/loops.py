@@ -1,0 +1,268 @@
+"""The one shared notion of "inside a loop", and of loop accumulators.
+
+A node is inside a loop when it runs once per element of something:
+- the body of a function passed to an `Enum`/`Stream`/`List.fold*`/`Map`/
+  `Keyword`/`Task.async_stream`/`:lists` iterator (anonymous `fn` or `&` capture);
+- the body (or filters) of a `for` comprehension, `reduce:` included;
+- the body of a function clause that calls itself (recursion).
+Every rule that asks "is this repeated?" uses `enclosing_loop`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from elixir_perf_lsp.analysis.nodes import (
+    Definition,
+    as_definition,
+    call_args,
+    call_name,
+    calls_itself,
+    do_block,
+    effective_args,
+    identifiers_named,
+    keyword_value,
+    operator,
+    same_node,
+    text,
+)
+from elixir_perf_lsp.syntax import Node
+
+_ITERATOR_MODULES = frozenset({"Enum", "Stream", "Map", "Keyword", "MapSet", "List"})
+_ITERATOR_CALLS = frozenset(
+    {
+        ("Task", "async_stream"),
+        ("Task.Supervisor", "async_stream"),
+        ("Task.Supervisor", "async_stream_nolink"),
+        ("Flow", "map"),
+        (":lists", "foldl"),
+        (":lists", "foldr"),
+        (":lists", "map"),
+        (":lists", "foreach"),
+        (":lists", "filter"),
+        (":maps", "fold"),
+        (":maps", "map"),
+    }
+)
+# Functions of these modules that take a function but call it at most once.
+_NOT_ITERATING = frozenset(
+    {
+        ("Map", "update"),
+        ("Map", "update!"),
+        ("Map", "get_lazy"),
+        ("Map", "put_new_lazy"),
+        ("Map", "get_and_update"),
+        ("Map", "get_and_update!"),
+        ("Keyword", "update"),
+        ("Keyword", "update!"),
+        ("Keyword", "get_lazy"),
+        ("Keyword", "put_new_lazy"),
+        ("List", "update_at"),
+    }
+)
+_REDUCERS = frozenset(
+    {
+        ("Enum", "reduce"),
+        ("Enum", "reduce_while"),
+        ("Enum", "map_reduce"),
+        ("Enum", "flat_map_reduce"),
+        ("Enum", "scan"),
+        ("Stream", "transform"),
+        ("List", "foldl"),
+        ("List", "foldr"),
+        (":lists", "foldl"),
+        (":lists", "foldr"),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Loop:
+    kind: str  # "iterator", "for" or "recursion"
+    node: Node  # the iterator call, the `for` call, or the recursive def
+    body: Node  # what runs per element
+
+
+def is_iterator_call(call: Node) -> bool:
+    module, name = call_name(call)
+    if (module, name) in _ITERATOR_CALLS:
+        return True
+    return module in _ITERATOR_MODULES and (module, name) not in _NOT_ITERATING
+
+
+def _function_argument_of(fn: Node) -> Node | None:
+    """The call that receives `fn` (a `fn` or `&` capture) as an argument."""
+    parent = fn.parent
+    if parent is None:
+        return None
+    if parent.type == "arguments" and parent.parent is not None and parent.parent.type == "call":
+        return parent.parent
+    return None
+
+
+def enclosing_loop(node: Node, stop: Node | None = None) -> Loop | None:
+    """The innermost loop whose per-element body contains `node` (below `stop`)."""
+    child = node
+    current = node.parent
+    while current is not None and not same_node(current, stop):
+        loop = _loop_at(current, child)
+        if loop is not None:
+            return loop
+        child, current = current, current.parent
+    return None
+
+
+def enclosing_loops(node: Node) -> list[Loop]:
+    """Every loop around `node`, innermost first."""
+    loops: list[Loop] = []
+    current: Node | None = node
+    while current is not None:
+        loop = enclosing_loop(current)
+        if loop is None:
+            break
+        loops.append(loop)
+        current = loop.node
+    return loops
+
+
+def _loop_at(current: Node, child: Node) -> Loop | None:
+    if current.type == "anonymous_function" or (
+        current.type == "unary_operator" and operator(current) == "&"
+    ):
+        call = _function_argument_of(current)
+        if call is not None and is_iterator_call(call):
+            return Loop("iterator", call, current)
+        return None
+    if current.type == "call":
+        module, name = call_name(current)
+        if (module, name) == (None, "for"):
+            block = do_block(current)
+            # Generators' right-hand sides run once; filters and the body run per element.
+            if block is not None and same_node(block, child):
+                return Loop("for", current, block)
+            args = current.named_children[1] if current.named_child_count > 1 else None
+            if args is not None and same_node(args, child):
+                return None
+            return None
+        definition = as_definition(current)
+        if definition is not None and definition.body is not None and calls_itself(definition):
+            if same_node(definition.body, child) or _inside(child, definition.body):
+                return Loop("recursion", current, definition.body)
+    return None
+
+
+def _inside(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def in_loop(node: Node) -> bool:
+    return enclosing_loop(node) is not None
+
+
+# --- accumulators ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accumulator:
+    name: str
+    kind: str  # "reduce", "for" or "recursion"
+    body: Node | None  # the clause body that returns the next accumulator
+    result: Node | None  # the expression whose value is the final accumulator
+    initial: Node | None  # the initial value
+
+
+def _clause_params(clause: Node) -> list[Node]:
+    left = clause.child_by_field_name("left")
+    if left is None:
+        return []
+    if left.type == "binary_operator" and operator(left) == "when":
+        left = left.child_by_field_name("left")
+    if left is None:
+        return []
+    if left.type == "arguments":
+        return list(left.named_children)
+    return [left]
+
+
+def accumulator_of(identifier: Node) -> Accumulator | None:
+    """The accumulator `identifier` names, if it is one at this point."""
+    name = text(identifier)
+    for ancestor in _ancestors(identifier):
+        if ancestor.type == "stab_clause":
+            owner = ancestor.parent
+            if owner is not None and owner.type == "anonymous_function":
+                return _reduce_accumulator(owner, ancestor, name)
+            if owner is not None and owner.type == "do_block" and owner.parent is not None:
+                if call_name(owner.parent) == (None, "for"):
+                    return _for_accumulator(owner.parent, ancestor, name)
+        definition = as_definition(ancestor)
+        if definition is not None:
+            return _recursive_accumulator(definition, identifier, name)
+    return None
+
+
+def _ancestors(node: Node) -> list[Node]:
+    out = []
+    current = node.parent
+    while current is not None:
+        out.append(current)
+        current = current.parent
+    return out
+
+
+def _reduce_accumulator(fn: Node, clause: Node, name: str) -> Accumulator | None:
+    call = _function_argument_of(fn)
+    if call is None or call_name(call) not in _REDUCERS:
+        return None
+    params = _clause_params(clause)
+    if len(params) < 2 or params[-1].type != "identifier" or text(params[-1]) != name:
+        return None
+    args = effective_args(call)
+    single_clause = sum(1 for c in fn.named_children if c.type == "stab_clause") == 1
+    fixable = call_name(call) == ("Enum", "reduce") and len(args) == 3 and single_clause
+    fixable = fixable and same_node(args[2], fn)
+    return Accumulator(
+        name,
+        "reduce",
+        clause.child_by_field_name("right") if fixable else None,
+        call if fixable else None,
+        args[1] if fixable else None,
+    )
+
+
+def _for_accumulator(for_call: Node, clause: Node, name: str) -> Accumulator | None:
+    params = _clause_params(clause)
+    if len(params) != 1 or params[0].type != "identifier" or text(params[0]) != name:
+        return None
+    initial = None
+    for arg in call_args(for_call):
+        if arg.type == "keywords":
+            initial = keyword_value(arg, "reduce")
+    if initial is None:
+        return None
+    block = clause.parent
+    single_clause = block is not None and (
+        sum(1 for c in block.named_children if c.type == "stab_clause") == 1
+    )
+    body = clause.child_by_field_name("right") if single_clause else None
+    return Accumulator(name, "for", body, for_call if single_clause else None, initial)
+
+
+def _recursive_accumulator(
+    definition: Definition, identifier: Node, name: str
+) -> Accumulator | None:
+    if not any(p.type == "identifier" and text(p) == name for p in definition.params):
+        return None
+    # The grown value must be handed straight back to the same function.
+    expression = identifier.parent
+    if expression is None:
+        return None
+    holder = expression.parent
+    if holder is None or holder.type != "arguments" or holder.parent is None:
+        return None
+    call = holder.parent
+    if call.type != "call" or call_name(call) != (None, definition.name):
+        return None
+    if not identifiers_named(definition.call, name):
+        return None
+    return Accumulator(name, "recursion", None, None, None)

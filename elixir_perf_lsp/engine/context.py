@@ -1,0 +1,31 @@
+"""What a check sees besides its match: the source, the tree and the target versions."""
+
+from __future__ import annotations
+
+from elixir_perf_lsp.engine.options import Target
+from elixir_perf_lsp.positions import decode
+from elixir_perf_lsp.syntax import Node
+
+
+class Context:
+    __slots__ = ("root", "source", "target")
+
+    def __init__(self, source: bytes, root: Node, target: Target) -> None:
+        self.source = source
+        self.root = root
+        self.target = target
+
+    def text(self, node: Node) -> str:
+        return decode(self.source[node.start_byte : node.end_byte])
+
+    def span_text(self, start: int, end: int) -> str:
+        return decode(self.source[start:end])
+
+    def line_indent(self, offset: int) -> str:
+        """The whitespace that starts the line holding `offset`."""
+        line_start = max(self.source.rfind(b"\n", 0, offset), self.source.rfind(b"\r", 0, offset))
+        line_start += 1
+        end = line_start
+        while end < len(self.source) and self.source[end] in b" \t":
+            end += 1
+        return decode(self.source[line_start:end])

@@ -1,0 +1,75 @@
+"""Plain data the engine produces: findings, fixes, edits."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+
+
+class Applicability(enum.Enum):
+    """Decided per fix: safe fixes keep behaviour for every input that did not raise."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+class FixAvailability(enum.Enum):
+    """A fact about a rule: does it ever come with a fix?"""
+
+    ALWAYS = "always"
+    SOMETIMES = "sometimes"
+    NONE = "none"
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace bytes [start, end) of the source with `content`."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    message: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+    @property
+    def is_safe(self) -> bool:
+        return self.applicability is Applicability.SAFE
+
+    def shifted(self, delta: int) -> Fix:
+        edits = tuple(Edit(e.start + delta, e.end + delta, e.content) for e in self.edits)
+        return Fix(self.message, self.applicability, edits)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    message: str
+    start: int
+    end: int
+    severity: Severity
+    fix: Fix | None = None
+
+    def shifted(self, delta: int) -> Finding:
+        fix = self.fix.shifted(delta) if self.fix else None
+        return Finding(
+            self.code,
+            self.name,
+            self.message,
+            self.start + delta,
+            self.end + delta,
+            self.severity,
+            fix,
+        )

@@ -1,0 +1,61 @@
+"""What an analysis is asked to do: which rules, at which severity, for which versions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from elixir_perf_lsp.engine.model import Severity
+
+
+@dataclass(frozen=True)
+class Target:
+    """The Elixir and OTP versions the code must run on; None means unknown."""
+
+    elixir: tuple[int, int] | None = None
+    otp: int | None = None
+
+    def elixir_at_least(self, major: int, minor: int) -> bool:
+        return self.elixir is not None and self.elixir >= (major, minor)
+
+    def otp_at_least(self, release: int) -> bool:
+        return self.otp is not None and self.otp >= release
+
+    def describe(self) -> str:
+        elixir = ".".join(map(str, self.elixir)) if self.elixir else "unknown"
+        otp = str(self.otp) if self.otp is not None else "unknown"
+        return f"Elixir {elixir}, OTP {otp}"
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """ruff's selection model over code prefixes: the most specific prefix wins.
+
+    `EP1` selects EP101..EP199; `ignore = ["EP1"]` with `select = ["EP101"]`
+    keeps EP101 because its select prefix is longer.
+    """
+
+    select: tuple[str, ...] = ("EP",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+
+    def enables(self, code: str) -> bool:
+        chosen = _longest_prefix(code, (*self.select, *self.extend_select))
+        if chosen < 0:
+            return False
+        return chosen > _longest_prefix(code, self.ignore)
+
+
+def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
+    best = -1
+    for prefix in prefixes:
+        if code.startswith(prefix.upper()):
+            best = max(best, len(prefix))
+    return best
+
+
+@dataclass(frozen=True)
+class Options:
+    selection: RuleSelection = RuleSelection()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    target: Target = Target()

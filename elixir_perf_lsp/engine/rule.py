@@ -1,0 +1,99 @@
+"""What a rule is: metadata, documentation, examples, a query and a check.
+
+A rule module builds one `Rule` named `RULE`. Its module docstring holds the
+documentation in ruff's sections; its examples feed the tests, the generated docs
+and hover text, so the docs cannot drift from what the rule does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from elixir_perf_lsp.engine.context import Context
+from elixir_perf_lsp.engine.model import Fix, FixAvailability, Severity
+from elixir_perf_lsp.syntax import Captures, Node
+
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead:", "Fix safety")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a check yields; the engine adds code, name and severity."""
+
+    node: Node | tuple[int, int]
+    message: str
+    fix: Fix | None = None
+    severity: Severity | None = None
+
+    @property
+    def span(self) -> tuple[int, int]:
+        if isinstance(self.node, tuple):
+            return self.node
+        return self.node.start_byte, self.node.end_byte
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet of Elixir; `fixed` is the exact text after applying every fix."""
+
+    source: str
+    fixed: str | None = None
+    # Unsafe fixes are applied only when this is set, mirroring `--unsafe-fixes`.
+    unsafe: bool = False
+    target: tuple[tuple[int, int] | None, int | None] = (None, None)
+
+
+Check = Callable[[Captures, Context], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    fix_availability: FixAvailability
+    doc: str
+    query: str
+    check: Check
+    cost: str = ""
+    bad: tuple[Example, ...] = ()
+    ok: tuple[Example, ...] = ()
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"EP\d{3}", self.code):
+            raise ValueError(f"bad rule code {self.code!r}")
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.name):
+            raise ValueError(f"bad rule name {self.name!r}")
+
+    def sections(self) -> dict[str, str]:
+        """The docstring split at its `## ` headings ("Use instead:" is its own)."""
+        return parse_sections(self.doc)
+
+
+def parse_sections(doc: str) -> dict[str, str]:
+    sections: dict[str, str] = {}
+    current: str | None = None
+    lines: list[str] = []
+    for line in _dedent(doc).splitlines():
+        heading = line[3:].strip() if line.startswith("## ") else None
+        if heading is None and line.strip() == "Use instead:":
+            heading = "Use instead:"
+        if heading is not None:
+            if current is not None:
+                sections[current] = "\n".join(lines).strip()
+            current, lines = heading, []
+        elif current is not None:
+            lines.append(line)
+    if current is not None:
+        sections[current] = "\n".join(lines).strip()
+    return sections
+
+
+def _dedent(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)

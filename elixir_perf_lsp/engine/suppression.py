@@ -1,0 +1,65 @@
+"""Suppression comments, Credo's shape with our prefix.
+
+    # elixir-perf:disable-for-next-line [CODE ...]
+    foo()  # elixir-perf:disable-for-this-line [CODE ...]
+    # elixir-perf:disable-for-this-file [CODE ...]
+
+No codes means every rule. Codes may also be rule names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from elixir_perf_lsp.positions import decode
+from elixir_perf_lsp.syntax import Node, Query, compile_query, iter_matches
+
+_DIRECTIVE = re.compile(
+    r"#\s*elixir-perf:disable-for-(?P<scope>next-line|this-line|this-file)\b(?P<codes>[^#]*)"
+)
+
+
+@dataclass
+class Suppression:
+    scope: str
+    line: int  # the line it silences (tree-sitter rows); -1 for the whole file
+    codes: frozenset[str]  # empty: all rules
+    start: int  # byte span of the comment, for reporting unused ones
+    end: int
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, code: str, name: str) -> bool:
+        return not self.codes or code in self.codes or name in self.codes
+
+
+@cache
+def _comment_query() -> Query:
+    return compile_query("(comment) @comment")
+
+
+def find_suppressions(source: bytes, root: Node) -> list[Suppression]:
+    if b"elixir-perf:" not in source:
+        return []
+    found: list[Suppression] = []
+    for _index, captures in iter_matches(_comment_query(), root):
+        for node in captures["comment"]:
+            match = _DIRECTIVE.search(decode(source[node.start_byte : node.end_byte]))
+            if match is None:
+                continue
+            scope = match["scope"]
+            codes = frozenset(c.strip(",") for c in match["codes"].split() if c.strip(","))
+            row = node.start_point.row
+            line = {"next-line": row + 1, "this-line": row, "this-file": -1}[scope]
+            found.append(Suppression(scope, line, codes, node.start_byte, node.end_byte))
+    return found
+
+
+def suppressed(suppressions: list[Suppression], code: str, name: str, line: int) -> bool:
+    hit = False
+    for s in suppressions:
+        if (s.line == -1 or s.line == line) and s.covers(code, name):
+            s.used.add(code)
+            hit = True
+    return hit

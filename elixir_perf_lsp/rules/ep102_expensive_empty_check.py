@@ -1,0 +1,164 @@
+"""## What it does
+Flags `length(x)` or `Enum.count(x)` / `Enum.count(x, fun)` compared with 0 or 1
+outside guards, in any spelling (`length(x) > 0`, `0 == Enum.count(x)`,
+`x |> Enum.count() == 0`).
+
+## Why is this bad?
+Counting a list walks all of it to answer a question about its first one or two
+cells. `x == []` and `match?([_], x)` look at one cell; `Enum.empty?/1` and
+`Enum.any?/2` stop at the first element (and are O(1) for maps and ranges, where
+counting is too).
+
+Measured on Elixir 1.14 / OTP 25: {cost}
+
+## Example
+```elixir
+if length(items) == 0, do: :none, else: :some
+```
+
+Use instead:
+```elixir
+if items == [], do: :none, else: :some
+```
+
+## Fix safety
+`length/1` only accepts proper lists, so for every input it accepts without
+raising, `x == []`, `x != []`, `match?([_], x)` and `match?([_, _ | _], x)` give
+the same answer: **safe**. `Enum.count/1` also accepts maps, ranges, MapSets and
+streams, so the fix is `Enum.empty?/1` (never `== []`, which is false for an empty
+map): **safe** for every enumerable; a lazy stream is then only run up to its
+first element, so side effects inside the stream happen fewer times.
+`Enum.count(x, fun) > 0` becomes `Enum.any?(x, fun)`, which stops calling `fun`
+at the first truthy result: **unsafe** when `fun` has side effects.
+Inside guards `Enum.empty?/1` is not allowed; guards belong to EP101.
+
+## References
+- [Enum.empty?/1](https://hexdocs.pm/elixir/Enum.html#empty?/1)
+- [Credo.Check.Warning.ExpensiveEmptyEnumCheck](https://hexdocs.pm/credo/Credo.Check.Warning.ExpensiveEmptyEnumCheck.html)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from elixir_perf_lsp.analysis.lists import LengthTest, read_comparison
+from elixir_perf_lsp.analysis.nodes import (
+    call_args,
+    call_name,
+    counted_operand,
+    in_guard,
+    text,
+)
+from elixir_perf_lsp.engine.context import Context
+from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
+from elixir_perf_lsp.engine.rule import Example, Rule, Violation
+from elixir_perf_lsp.syntax import Captures, Node
+
+COST = "`length(list) == 0` on 100k elements costs ~160 µs; `list == []` ~0.02 µs."
+
+QUERY = """
+(binary_operator operator: ["==" "!=" "===" "!==" ">" ">=" "<" "<="]) @comparison
+"""
+
+# Operands that need no parentheses in front of `==`.
+_TIGHT = frozenset(
+    {"identifier", "call", "list", "tuple", "map", "access_call", "dot", "string", "atom"}
+)
+
+
+def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
+    comparison = captures["comparison"][0]
+    read = read_comparison(comparison)
+    if read is None:
+        return
+    counted, op, n = read
+    pair = counted_operand(counted)
+    if pair is None:
+        return
+    call, operand = pair
+    name = call_name(call)
+    piped = counted.type == "binary_operator"
+    extra_args = call_args(call)[0 if piped else 1 :]
+    if name in ((None, "length"), ("Kernel", "length")) and not extra_args:
+        kind = "length"
+    elif name == ("Enum", "count") and len(extra_args) <= 1:
+        kind = "count"
+    else:
+        return
+    if in_guard(comparison):
+        return
+    test = LengthTest(comparison, counted, op, n)
+    replacement, applicability = _replacement(kind, test, ctx.text(operand), operand, extra_args)
+    if replacement is None:
+        return
+    subject = text(comparison)
+    what = "walks the whole list" if kind == "length" else "counts every element"
+    message = f"`{subject}` {what} to test emptiness; use `{replacement}`"
+    fix = Fix(
+        f"Replace with `{replacement}`",
+        applicability,
+        (Edit(comparison.start_byte, comparison.end_byte, replacement),),
+    )
+    yield Violation(comparison, message, fix)
+
+
+def _replacement(
+    kind: str, test: LengthTest, operand: str, node: Node, extra: list[Node]
+) -> tuple[str | None, Applicability]:
+    if kind == "length":
+        x = operand if node.type in _TIGHT else f"({operand})"
+        if test.exact == 0 or test.at_most == 0:
+            return f"{x} == []", Applicability.SAFE
+        if test.at_least == 1:
+            return f"{x} != []", Applicability.SAFE
+        if test.exact == 1:
+            return f"match?([_], {operand})", Applicability.SAFE
+        if test.at_least == 2:
+            return f"match?([_, _ | _], {operand})", Applicability.SAFE
+        if test.at_most == 1:
+            return f"not match?([_, _ | _], {operand})", Applicability.SAFE
+        return None, Applicability.SAFE
+    empty = test.exact == 0 or test.at_most == 0
+    nonempty = test.at_least == 1
+    if not (empty or nonempty):
+        return None, Applicability.SAFE
+    if extra:
+        any_call = f"Enum.any?({operand}, {text(extra[0])})"
+        return (f"not {any_call}" if empty else any_call), Applicability.UNSAFE
+    call = f"Enum.empty?({operand})"
+    return (call if empty else f"not {call}"), Applicability.SAFE
+
+
+RULE = Rule(
+    code="EP102",
+    name="expensive-empty-check",
+    summary="`length/1` or `Enum.count` compared with 0 or 1 to test emptiness",
+    severity=Severity.INFORMATION,
+    fix_availability=FixAvailability.ALWAYS,
+    doc=__doc__.replace("{cost}", COST),
+    cost=COST,
+    query=QUERY,
+    check=check,
+    bad=(
+        Example("empty = length(items) == 0\n", "empty = items == []\n"),
+        Example("if length(items) > 0, do: :some\n", "if items != [], do: :some\n"),
+        Example("single? = length(items) == 1\n", "single? = match?([_], items)\n"),
+        Example("many? = 1 < length(items)\n", "many? = match?([_, _ | _], items)\n"),
+        Example("if Enum.count(map) == 0, do: :none\n", "if Enum.empty?(map), do: :none\n"),
+        Example(
+            "found = users |> Enum.count() > 0\n",
+            "found = not Enum.empty?(users)\n",
+        ),
+        Example(
+            "if Enum.count(users, & &1.admin) > 0, do: :admins\n",
+            "if Enum.any?(users, & &1.admin), do: :admins\n",
+            unsafe=True,
+        ),
+    ),
+    ok=(
+        Example("empty = items == []\n"),
+        Example("big = length(items) > 100\n"),
+        Example("def f(items) when length(items) > 0, do: :guard_is_ep101\n"),
+        Example("two = Enum.count(map) == 2\n"),
+    ),
+)
