@@ -66,7 +66,8 @@ def edit_tree(
 
 
 def compile_query(source: str) -> Query:
-    return Query(language(), source)
+    query: Query = Query(language(), source)
+    return query
 
 
 def iter_matches(

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from elixir_perf_lsp.analysis.nodes import COMPARISONS, int_value, operator, strip_parens
 from elixir_perf_lsp.syntax import Node
 
-_FLIPPED = {"==": "==", "!=": "!=", "===": "===", "!==": "!==", ">": "<", "<": ">", ">=": "<=", "<=": ">="}
+_FLIPPED = {
+    "==": "==",
+    "!=": "!=",
+    "===": "===",
+    "!==": "!==",
+    ">": "<",
+    "<": ">",
+    ">=": "<=",
+    "<=": ">=",
+}
 
 
 @dataclass(frozen=True)
@@ -22,8 +31,10 @@ class LengthTest:
     @property
     def exact(self) -> int | None:
         """The one length that passes, if the test pins a single length."""
-        if self.op in ("==", "===") or (self.op == "<=" and self.n == 0) or (
-            self.op == "<" and self.n == 1
+        if (
+            self.op in ("==", "===")
+            or (self.op == "<=" and self.n == 0)
+            or (self.op == "<" and self.n == 1)
         ):
             return 0 if self.op in ("<=", "<") else self.n
         return None

@@ -136,18 +136,19 @@ def _loop_at(current: Node, child: Node) -> Loop | None:
     if current.type == "call":
         module, name = call_name(current)
         if (module, name) == (None, "for"):
+            # Generators' right-hand sides run once; the body runs per element.
             block = do_block(current)
-            # Generators' right-hand sides run once; filters and the body run per element.
             if block is not None and same_node(block, child):
                 return Loop("for", current, block)
-            args = current.named_children[1] if current.named_child_count > 1 else None
-            if args is not None and same_node(args, child):
-                return None
             return None
         definition = as_definition(current)
-        if definition is not None and definition.body is not None and calls_itself(definition):
-            if same_node(definition.body, child) or _inside(child, definition.body):
-                return Loop("recursion", current, definition.body)
+        if (
+            definition is not None
+            and definition.body is not None
+            and calls_itself(definition)
+            and (same_node(definition.body, child) or _inside(child, definition.body))
+        ):
+            return Loop("recursion", current, definition.body)
     return None
 
 
@@ -192,9 +193,13 @@ def accumulator_of(identifier: Node) -> Accumulator | None:
             owner = ancestor.parent
             if owner is not None and owner.type == "anonymous_function":
                 return _reduce_accumulator(owner, ancestor, name)
-            if owner is not None and owner.type == "do_block" and owner.parent is not None:
-                if call_name(owner.parent) == (None, "for"):
-                    return _for_accumulator(owner.parent, ancestor, name)
+            if (
+                owner is not None
+                and owner.type == "do_block"
+                and owner.parent is not None
+                and call_name(owner.parent) == (None, "for")
+            ):
+                return _for_accumulator(owner.parent, ancestor, name)
         definition = as_definition(ancestor)
         if definition is not None:
             return _recursive_accumulator(definition, identifier, name)

@@ -181,7 +181,10 @@ def _keyword_do(rest: list[Node]) -> Node | None:
 
 
 def as_definition(node: Node) -> Definition | None:
-    if node.type == "call" and call_name(node) in ((None, k) for k in DEF_KEYWORDS):
+    if node.type != "call":
+        return None
+    module, name = call_name(node)
+    if module is None and name in DEF_KEYWORDS:
         definition = Definition(node)
         return definition if definition.name else None
     return None

@@ -14,7 +14,7 @@ from functools import cache
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Finding, Fix
+from elixir_perf_lsp.engine.model import Finding
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
@@ -73,7 +73,6 @@ def analyze(
     root = tree.root_node
     ctx = Context(source, root, options.target)
     combined = _combined_query()
-    errors = syntax.error_ranges(root)
     broken: set[str] = set()
     rule_errors: list[str] = []
     raw: list[Finding] = []
@@ -92,7 +91,7 @@ def analyze(
                 message = f"{rule.code} ({rule.name}) failed and was skipped: {exc!r}"
                 rule_errors.append(message)
                 log.exception("rule %s failed", rule.code)
-    findings = _clean(raw, errors)
+    findings = _clean(raw, root)
     suppressions = find_suppressions(source, root)
     if suppressions:
         findings = [
@@ -108,7 +107,9 @@ def _starts_within(captures: syntax.Captures, window: tuple[int, int]) -> bool:
     return window[0] <= first < window[1]
 
 
-def _findings(rule: Rule, captures: syntax.Captures, ctx: Context, options: Options) -> list[Finding]:
+def _findings(
+    rule: Rule, captures: syntax.Captures, ctx: Context, options: Options
+) -> list[Finding]:
     out = []
     for v in rule.check(captures, ctx):
         start, end = v.span
@@ -117,27 +118,57 @@ def _findings(rule: Rule, captures: syntax.Captures, ctx: Context, options: Opti
     return out
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    end = max(end, start + 1)  # a zero-width edit still sits somewhere
-    return any(s < end and start < e for s, e in spans)
+_DEFINITIONS = frozenset(
+    {"def", "defp", "defmacro", "defmacrop", "defmodule", "defimpl", "defprotocol"}
+)
 
 
-def _clean(raw: list[Finding], errors: list[tuple[int, int]]) -> list[Finding]:
-    """Drop findings in broken regions and duplicates; strip fixes that touch broken regions."""
+def _intact_scope(root: syntax.Node, start: int, end: int) -> tuple[int, int] | None:
+    """The byte span in which a finding at [start, end) can be trusted, or None.
+
+    Broken code still parses into trees with trustworthy islands: an unclosed `fn`
+    turns the rest of a module into one ERROR node whose complete `def`s stay
+    intact. The finding's largest error-free ancestor must be the whole tree, a
+    complete definition, or a top-level statement.
+    """
+    node = root.descendant_for_byte_range(start, max(start, end))
+    if node is None or node.has_error:
+        return None
+    while node.parent is not None and not node.parent.has_error:
+        node = node.parent
+    parent = node.parent
+    if parent is None or parent.type == "source" or _is_definition(node):
+        return node.start_byte, node.end_byte
+    return None
+
+
+def _is_definition(node: syntax.Node) -> bool:
+    if node.type != "call":
+        return False
+    target = node.child_by_field_name("target")
+    return (
+        target is not None
+        and target.type == "identifier"
+        and target.text is not None
+        and (target.text.decode() in _DEFINITIONS)
+    )
+
+
+def _clean(raw: list[Finding], root: syntax.Node) -> list[Finding]:
+    """Drop findings in broken regions and duplicates; strip fixes that leave trusted code."""
     seen: set[tuple[str, int, int]] = set()
     out: list[Finding] = []
+    broken = root.has_error
     for f in sorted(raw, key=lambda f: (f.start, f.end, f.code)):
         key = (f.code, f.start, f.end)
         if key in seen:
             continue
         seen.add(key)
-        if errors and _overlaps(f.start, f.end, errors):
-            continue
-        if errors and f.fix and _fix_touches(f.fix, errors):
-            f = Finding(f.code, f.name, f.message, f.start, f.end, f.severity, None)
+        if broken:
+            scope = _intact_scope(root, f.start, f.end)
+            if scope is None:
+                continue
+            if f.fix and not all(scope[0] <= e.start and e.end <= scope[1] for e in f.fix.edits):
+                f = Finding(f.code, f.name, f.message, f.start, f.end, f.severity, None)
         out.append(f)
     return out
-
-
-def _fix_touches(fix: Fix, errors: list[tuple[int, int]]) -> bool:
-    return any(_overlaps(e.start, e.end, errors) for e in fix.edits)

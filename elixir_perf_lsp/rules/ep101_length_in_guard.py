@@ -56,9 +56,9 @@ from elixir_perf_lsp.analysis.lists import (
 )
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
+    calls_itself,
     descendants,
     enclosing_definition,
-    calls_itself,
     identifiers_named,
     is_plain_variable,
     operator,
@@ -92,9 +92,8 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         recursive = definition is not None and calls_itself(definition)
         severity = Severity.WARNING if recursive else None
         subject = text(test.comparison)
-        message = (
-            f"`{subject}` walks the whole list on every call; match `{pattern}` instead"
-            + ("; in a recursive function this makes the recursion quadratic" if recursive else "")
+        message = f"`{subject}` walks the whole list on every call; match `{pattern}` instead" + (
+            "; in a recursive function this makes the recursion quadratic" if recursive else ""
         )
         fix = _fix(when, guard, test, pattern, applicability)
         yield Violation(test.comparison, message, fix, severity)
@@ -153,7 +152,9 @@ def _is_and_chain_to(guard: Node, node: Node) -> bool:
     return True
 
 
-def _fix(when: Node, guard: Node, test: LengthTest, pattern: str, applicability: Applicability) -> Fix | None:
+def _fix(
+    when: Node, guard: Node, test: LengthTest, pattern: str, applicability: Applicability
+) -> Fix | None:
     if operator(strip_parens(guard)) == "when":
         return None  # several guards joined by `when` mean "or"
     conjunct = _top_level_conjunct(guard, test.comparison)
@@ -192,8 +193,10 @@ def _plain_param(head: Node, operand: Node) -> Node | None:
     if not is_plain_variable(operand):
         return None
     name = text(operand)
-    params_node = head if head.type == "arguments" else next(
-        (c for c in head.named_children if c.type == "arguments"), None
+    params_node = (
+        head
+        if head.type == "arguments"
+        else next((c for c in head.named_children if c.type == "arguments"), None)
     )
     if params_node is None:
         return None

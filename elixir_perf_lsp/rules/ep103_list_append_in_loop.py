@@ -86,7 +86,7 @@ def _fix(acc: Accumulator) -> Fix | None:
     applicability = Applicability.SAFE
     tails = tail_expressions(acc.body)
     tail_ids = {t.id for t in tails}
-    uses = [u for u in identifiers_named(acc.body, acc.name)]
+    uses = identifiers_named(acc.body, acc.name)
     for use in uses:
         parent = use.parent
         if use.id in tail_ids:
@@ -117,7 +117,11 @@ def _fix(acc: Accumulator) -> Fix | None:
             items = [text(c) for c in reversed(right.named_children)]
             if any(c.type == "keywords" for c in right.named_children):
                 return None
-            content = "[" + ", ".join([*items[:-1], f"{items[-1]} | {acc.name}"]) + "]" if items else acc.name
+            content = (
+                "[" + ", ".join([*items[:-1], f"{items[-1]} | {acc.name}"]) + "]"
+                if items
+                else acc.name
+            )
         else:
             content = f"Enum.reverse({text(right)}, {acc.name})"
             applicability = Applicability.UNSAFE

@@ -1,0 +1,118 @@
+"""Command line: `serve`, `check`, `rules`, `explain` (DESIGN 3.1)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from elixir_perf_lsp import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(v.strip().upper() for v in value.split(",") if v.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="elixir-perf-lsp",
+        description="Find and fix performance footguns in Elixir code.",
+    )
+    parser.add_argument("--version", action="version", version=f"elixir-perf-lsp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
+
+    check = sub.add_parser("check", help="lint files and directories")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix, apply unsafe fixes too; without it, show them as fixable",
+    )
+    check.add_argument("--diff", action="store_true", help="print fixes as a diff, change nothing")
+    check.add_argument(
+        "--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes"
+    )
+    check.add_argument("--ignore", type=_codes, metavar="CODES", default=())
+    check.add_argument("--extend-select", type=_codes, metavar="CODES", default=())
+    check.add_argument("--config", type=Path, metavar="FILE", help="use this config file")
+    check.add_argument("--target-elixir", metavar="X.Y")
+    check.add_argument("--target-otp", metavar="N")
+    check.add_argument(
+        "--stdin-filename", metavar="NAME", help="read source from stdin, report as NAME"
+    )
+    check.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+
+    explain = sub.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule", metavar="CODE|NAME")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        from elixir_perf_lsp.server.app import run
+
+        return run(args.tcp)
+    if args.command == "check":
+        from elixir_perf_lsp.commands.check import run_check
+
+        return run_check(args)
+    if args.command == "rules":
+        return _rules(args.format)
+    if args.command == "explain":
+        return _explain(args.rule)
+    parser.print_help()
+    return EXIT_ERROR
+
+
+def _rules(fmt: str) -> int:
+    from elixir_perf_lsp.engine.registry import all_rules
+    from elixir_perf_lsp.urls import rule_url
+
+    rules = all_rules()
+    if fmt == "json":
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity.value,
+                "fix": r.fix_availability.value,
+                "summary": r.summary,
+                "url": rule_url(r.name),
+            }
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_CLEAN
+    width = max(len(r.name) for r in rules)
+    for r in rules:
+        fix = {"always": "fix", "sometimes": "fix?", "none": ""}[r.fix_availability.value]
+        sys.stdout.write(
+            f"{r.code}  {r.name:<{width}}  {r.severity.value:<11}  {fix:<4}  {r.summary}\n"
+        )
+    return EXIT_CLEAN
+
+
+def _explain(key: str) -> int:
+    from elixir_perf_lsp.engine.registry import find_rule
+    from elixir_perf_lsp.ruledocs import render_rule
+
+    rule = find_rule(key)
+    if rule is None:
+        sys.stderr.write(f"elixir-perf-lsp: no rule named {key!r} (see `elixir-perf-lsp rules`)\n")
+        return EXIT_ERROR
+    sys.stdout.write(render_rule(rule))
+    return EXIT_CLEAN

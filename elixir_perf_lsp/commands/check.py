@@ -1,0 +1,113 @@
+"""`elixir-perf-lsp check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable
+
+from elixir_perf_lsp.checker import CheckSettings, FileResult, check_file, discover
+from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
+from elixir_perf_lsp.output.records import LocatedFinding
+from elixir_perf_lsp.output.render import render_json, render_text
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _cli_layer(args: argparse.Namespace) -> Layer:
+    from elixir_perf_lsp.config import layer_from_mapping
+
+    data: dict[str, object] = {}
+    if args.select:
+        data["select"] = list(args.select)
+    if args.ignore:
+        data["ignore"] = list(args.ignore)
+    if args.extend_select:
+        data["extend-select"] = list(args.extend_select)
+    layer = layer_from_mapping(data)
+    target_elixir = parse_elixir_version(args.target_elixir) if args.target_elixir else None
+    target_otp = parse_otp_version(args.target_otp) if args.target_otp else None
+    return Layer(
+        select=layer.select,
+        ignore=layer.ignore,
+        extend_select=layer.extend_select,
+        target_elixir=target_elixir,
+        target_otp=target_otp,
+    )
+
+
+def run_check(args: argparse.Namespace) -> int:
+    try:
+        cli = _cli_layer(args)
+    except (ConfigError, ValueError) as exc:
+        sys.stderr.write(f"elixir-perf-lsp: {exc}\n")
+        return EXIT_ERROR
+    if args.config is not None and not args.config.is_file():
+        sys.stderr.write(f"elixir-perf-lsp: config file {args.config} not found\n")
+        return EXIT_ERROR
+    settings = CheckSettings(cli, args.config, args.fix, args.unsafe_fixes, args.diff)
+    results = list(_results(args, settings))
+    errors = [e for r in results for e in r.errors]
+    for error in errors:
+        sys.stderr.write(f"elixir-perf-lsp: {error}\n")
+    for r in results:
+        for message in r.rule_errors:
+            sys.stderr.write(f"elixir-perf-lsp: {r.filename}: {message}\n")
+    items = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
+    if args.diff or (args.stdin_filename is not None and args.fix):
+        sys.stdout.write("".join(r.diff for r in results))
+    else:
+        _emit(args.format, items, args.unsafe_fixes)
+    _summary(results, items, args)
+    if errors:
+        return EXIT_ERROR
+    if args.diff:
+        return EXIT_FINDINGS if any(r.diff for r in results) else EXIT_CLEAN
+    return EXIT_FINDINGS if items else EXIT_CLEAN
+
+
+def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[FileResult]:
+    paths = list(args.paths)
+    if args.stdin_filename is not None or paths == ["-"]:
+        name = args.stdin_filename or "-"
+        yield check_file(name, settings, stdin=sys.stdin.buffer.read())
+        return
+    for item in discover(paths, settings.cli, settings.config_override):
+        if isinstance(item, str):
+            yield FileResult(item.split(":")[0], errors=[item])
+            continue
+        path, explicit = item
+        result = check_file(path, settings, explicit=explicit)
+        if not result.excluded:
+            yield result
+
+
+def _emit(fmt: str, items: list[LocatedFinding], show_unsafe: bool) -> None:
+    if fmt == "json":
+        sys.stdout.write(render_json(items))
+    elif fmt == "text":
+        sys.stdout.write(render_text(items, show_unsafe))
+    else:
+        from elixir_perf_lsp.output import ci_formats
+
+        sys.stdout.write(ci_formats.render(fmt, items))
+
+
+def _summary(
+    results: list[FileResult], items: list[LocatedFinding], args: argparse.Namespace
+) -> None:
+    if args.format != "text" or args.diff:
+        return
+    fixed = sum(r.fixed for r in results)
+    fixable = sum(
+        1 for i in items if i.finding.fix and (i.finding.fix.is_safe or args.unsafe_fixes)
+    )
+    parts = [f"{len(results)} file{'s' if len(results) != 1 else ''} checked"]
+    parts.append(f"{len(items)} finding{'s' if len(items) != 1 else ''}")
+    if fixed:
+        parts.append(f"{fixed} fixed")
+    if fixable:
+        parts.append(
+            f"{fixable} fixable with `--fix`" + (" --unsafe-fixes" if args.unsafe_fixes else "")
+        )
+    sys.stderr.write(", ".join(parts) + ".\n")

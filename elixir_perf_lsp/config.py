@@ -1,0 +1,304 @@
+"""Settings from `.elixir-perf.toml`, project files and the editor, merged into `Options`.
+
+Precedence, highest first: CLI flags > config file > editor settings > defaults.
+A config file is a project decision checked into the repository, so it beats a
+personal editor setting; a flag typed for one run beats both.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from elixir_perf_lsp.engine.model import Severity
+from elixir_perf_lsp.engine.options import Options, RuleSelection, Target
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = ".elixir-perf.toml"
+ALWAYS_EXCLUDED = ("deps/**", "_build/**", ".elixir_ls/**")
+_KEYS = ("target-elixir", "target-otp", "select", "ignore", "extend-select", "exclude", "severity")
+_CODE_PREFIX = re.compile(r"EP\d{0,3}")
+
+
+class ConfigError(Exception):
+    """A problem in a config file or setting, located as precisely as we can."""
+
+    def __init__(
+        self,
+        message: str,
+        path: Path | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.path, self.line, self.key = path, line, key
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line else f"{path}: "
+        super().__init__(where + (f"`{key}`: " if key else "") + message)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One source of settings; None means "not set here"."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    target_elixir: tuple[int, int] | None = None
+    target_otp: int | None = None
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    options: Options
+    exclude: tuple[str, ...]
+    root: Path | None  # directory that exclude globs are relative to
+
+    def excludes(self, file: Path) -> bool:
+        return is_excluded(file, self.exclude, self.root)
+
+
+def is_excluded(file: Path, patterns: Iterable[str], root: Path | None) -> bool:
+    try:
+        rel = file.resolve().relative_to(root.resolve()) if root else file
+    except ValueError:
+        rel = file
+    parts = rel.as_posix()
+    for pattern in (*ALWAYS_EXCLUDED, *patterns):
+        if (
+            fnmatch.fnmatch(parts, pattern)
+            or any(fnmatch.fnmatch(p, pattern.rstrip("/*")) for p in rel.parts[:-1])
+            or fnmatch.fnmatch(rel.name, pattern)
+        ):
+            return True
+    return False
+
+
+# --- reading values ------------------------------------------------------------
+
+
+def parse_elixir_version(value: object) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?\s*", str(value))
+    if match is None or isinstance(value, bool):
+        raise ValueError(f'expected an Elixir version like "1.17", got {value!r}')
+    return int(match[1]), int(match[2])
+
+
+def parse_otp_version(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"expected an OTP release like 27, got {value!r}")
+    match = re.fullmatch(r"\s*(?:OTP-?)?(\d+)(?:\.[\d.]+)?\s*", str(value))
+    if match is None:
+        raise ValueError(f"expected an OTP release like 27, got {value!r}")
+    return int(match[1])
+
+
+def parse_codes(value: object, known: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        items = [v for v in re.split(r"[,\s]+", value) if v]
+    elif isinstance(value, list | tuple):
+        items = [str(v) for v in value]
+    else:
+        raise ValueError(f"expected a list of rule codes, got {value!r}")
+    out = []
+    for item in items:
+        code = item.strip().upper()
+        if not _CODE_PREFIX.fullmatch(code) or not any(k.startswith(code) for k in known):
+            raise ValueError(f"unknown rule code or prefix {item!r}")
+        out.append(code)
+    return tuple(out)
+
+
+def parse_severity(value: object, known: Sequence[str]) -> dict[str, Severity]:
+    if not isinstance(value, Mapping):
+        raise ValueError('expected a table of CODE = "warning" entries')
+    out: dict[str, Severity] = {}
+    for code, level in value.items():
+        if str(code).upper() not in known:
+            raise ValueError(f"unknown rule code {code!r}")
+        try:
+            out[str(code).upper()] = Severity(str(level).lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in Severity)
+            raise ValueError(f"{code}: severity must be one of {choices}, got {level!r}") from None
+    return out
+
+
+def _known_codes() -> tuple[str, ...]:
+    from elixir_perf_lsp.engine.registry import all_rules
+
+    return tuple(r.code for r in all_rules())
+
+
+def layer_from_mapping(
+    data: Mapping[str, Any], path: Path | None = None, text: str = "", keys: Sequence[str] = _KEYS
+) -> Layer:
+    """Build a layer from a TOML table or editor settings, validating every value."""
+    known = _known_codes()
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        line = _line_of(text, key)
+        if key not in keys:
+            raise ConfigError(f"unknown key (expected one of {', '.join(keys)})", path, line, key)
+        try:
+            if key == "target-elixir":
+                values["target_elixir"] = parse_elixir_version(value)
+            elif key == "target-otp":
+                values["target_otp"] = parse_otp_version(value)
+            elif key in ("select", "ignore", "extend-select"):
+                values[key.replace("-", "_")] = parse_codes(value, known)
+            elif key == "exclude":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ValueError("expected a list of glob strings")
+                values["exclude"] = tuple(value)
+            elif key == "severity":
+                values["severity"] = parse_severity(value, known)
+        except ValueError as exc:
+            raise ConfigError(str(exc), path, line, key) from None
+    return Layer(path=path, **values)
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def load_config_file(path: Path) -> Layer:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(f"invalid TOML: {exc}", path, int(match[1]) if match else None) from None
+    return layer_from_mapping(data, path, text)
+
+
+# --- discovery -------------------------------------------------------------------
+
+
+def find_upward(start: Path, names: Sequence[str], stop: Path | None = None) -> Path | None:
+    directory = start if start.is_dir() else start.parent
+    directory = directory.resolve()
+    stop = stop.resolve() if stop else None
+    while True:
+        for name in names:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+        if directory == stop or directory.parent == directory:
+            return None
+        directory = directory.parent
+
+
+def discover_target(start: Path, stop: Path | None = None) -> Target:
+    """Target versions from mix.exs, .tool-versions, mise.toml (nearest first)."""
+    elixir: tuple[int, int] | None = None
+    otp: int | None = None
+    mix = find_upward(start, ["mix.exs"], stop)
+    if mix is not None:
+        elixir = _mix_minimum_elixir(mix)
+    tools = find_upward(start, [".tool-versions", "mise.toml", ".mise.toml"], stop)
+    if tools is not None:
+        tool_elixir, tool_otp = _tool_versions(tools)
+        elixir = elixir or tool_elixir
+        otp = tool_otp
+    return Target(elixir, otp)
+
+
+def _mix_minimum_elixir(path: Path) -> tuple[int, int] | None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    match = re.search(r"\belixir:\s*\"([^\"]+)\"", text)
+    if match is None:
+        return None
+    versions = re.findall(r"(\d+)\.(\d+)", match[1])
+    return min(((int(a), int(b)) for a, b in versions), default=None)
+
+
+def _tool_versions(path: Path) -> tuple[tuple[int, int] | None, int | None]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None, None
+    elixir: tuple[int, int] | None = None
+    otp: int | None = None
+    if path.name == ".tool-versions":
+        pairs = [line.split()[:2] for line in text.splitlines() if len(line.split()) >= 2]
+    else:
+        pairs = re.findall(r"^\s*\"?(elixir|erlang)\"?\s*=\s*[\[\"']+([^\"'\]]+)", text, re.M)
+        pairs = [list(p) for p in pairs]
+    for tool, version in pairs:
+        try:
+            if tool == "elixir":
+                elixir = parse_elixir_version(version.split("-otp-")[0])
+                if "-otp-" in version and otp is None:
+                    otp = parse_otp_version(version.split("-otp-")[1])
+            elif tool == "erlang":
+                otp = parse_otp_version(version)
+        except ValueError:
+            continue
+    return elixir, otp
+
+
+# --- merging ---------------------------------------------------------------------
+
+
+def merge(layers: Sequence[Layer], fallback_target: Target = Target()) -> Resolved:
+    """Merge layers, lowest precedence first."""
+    select: tuple[str, ...] = ("EP",)
+    ignore: list[str] = []
+    extend: list[str] = []
+    exclude: list[str] = []
+    severity: dict[str, Severity] = {}
+    elixir, otp = fallback_target.elixir, fallback_target.otp
+    root: Path | None = None
+    for layer in layers:
+        if layer.select is not None:
+            select = layer.select
+        ignore.extend(layer.ignore)
+        extend.extend(layer.extend_select)
+        exclude.extend(layer.exclude)
+        severity.update(layer.severity)
+        elixir = layer.target_elixir or elixir
+        otp = layer.target_otp if layer.target_otp is not None else otp
+        if layer.path is not None:
+            root = layer.path.parent
+    options = Options(
+        RuleSelection(select, tuple(ignore), tuple(extend)), severity, Target(elixir, otp)
+    )
+    return Resolved(options, tuple(exclude), root)
+
+
+def resolve_for_file(
+    file: Path,
+    cli: Layer = Layer(),
+    editor: Layer = Layer(),
+    config_override: Path | None = None,
+    stop: Path | None = None,
+) -> Resolved:
+    """Everything that applies to `file`: raises ConfigError for a bad config file."""
+    config_path = config_override or find_upward(file, [CONFIG_NAME], stop)
+    file_layer = load_config_file(config_path) if config_path else Layer()
+    project_target = discover_target(file, stop)
+    resolved = merge([editor, file_layer, cli], project_target)
+    if resolved.root is None:
+        resolved = replace(resolved, root=stop)
+    return resolved

@@ -1,0 +1,183 @@
+"""Quick fixes, suppressions, fix-all, and the regex extraction refactoring.
+
+Ranges the client echoes back are never trusted (Neovim 0.7 sends byte columns):
+a diagnostic is matched through its `data` against our own analysis of the
+current version, and the request range is converted with our own line index.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from elixir_perf_lsp.document import Document
+from elixir_perf_lsp.engine import Finding, Options, analyze
+from elixir_perf_lsp.engine.fixes import fix_all
+from elixir_perf_lsp.engine.model import Edit
+from elixir_perf_lsp.server.convert import minimal_edit, to_diagnostic, workspace_edit
+from elixir_perf_lsp.server.guard import guarded
+
+if TYPE_CHECKING:
+    from elixir_perf_lsp.server.app import ElixirPerfServer
+
+FIX_ALL_KIND = "source.fixAll.elixir-perf"
+KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND, types.CodeActionKind.RefactorExtract]
+
+
+def _wanted(kind: str, only: list[str] | None) -> bool:
+    if not only:
+        return True
+    return any(kind == o or kind.startswith(f"{o}.") for o in map(str, only))
+
+
+def _requested_findings(
+    doc: Document, findings: list[Finding], params: types.CodeActionParams
+) -> list[Finding]:
+    keys: set[tuple[Any, Any, Any]] = set()
+    stale = False
+    for diagnostic in params.context.diagnostics:
+        data = diagnostic.data
+        if isinstance(data, dict) and "code" in data:
+            if data.get("uri", doc.uri) != doc.uri or data.get("version") != doc.version:
+                stale = True
+                continue
+            keys.add((data.get("code"), data.get("start"), data.get("end")))
+    index = doc.line_index
+    r = params.range
+    start = index.offset(r.start.line, r.start.character, doc.encoding)
+    end = index.offset(r.end.line, r.end.character, doc.encoding)
+    chosen = []
+    for f in findings:
+        by_data = (f.code, f.start, f.end) in keys
+        by_range = f.start <= end and start <= f.end and not stale
+        if by_data or by_range:
+            chosen.append(f)
+    return chosen
+
+
+def _line_start(source: bytes, offset: int) -> int:
+    return max(source.rfind(b"\n", 0, offset), source.rfind(b"\r", 0, offset)) + 1
+
+
+def _eol(source: bytes) -> str:
+    return "\r\n" if b"\r\n" in source else "\n"
+
+
+def disable_line_edit(doc: Document, finding: Finding) -> Edit:
+    start = _line_start(doc.source, finding.start)
+    indent = doc.source[start : finding.start]
+    indent = indent[: len(indent) - len(indent.lstrip(b" \t"))]
+    text = f"{indent.decode()}# elixir-perf:disable-for-next-line {finding.code}{_eol(doc.source)}"
+    return Edit(start, start, text)
+
+
+def disable_file_edit(doc: Document, finding: Finding) -> Edit:
+    return Edit(0, 0, f"# elixir-perf:disable-for-this-file {finding.code}{_eol(doc.source)}")
+
+
+def fix_all_edit(doc: Document, options: Options) -> Edit | None:
+    new, applied = fix_all(doc.source, lambda data: analyze(data, options=options).findings)
+    if not applied or new == doc.source:
+        return None
+    return minimal_edit(doc.source, new)
+
+
+def _action(
+    ls: ElixirPerfServer,
+    doc: Document,
+    title: str,
+    kind: str,
+    edits: list[Edit],
+    finding: Finding | None = None,
+    preferred: bool = False,
+) -> types.CodeAction:
+    return types.CodeAction(
+        title=title,
+        kind=kind,
+        diagnostics=[to_diagnostic(doc, finding)] if finding else None,
+        is_preferred=preferred or None,
+        edit=workspace_edit(doc, edits, ls.session.versioned_edits),
+    )
+
+
+def code_actions(ls: ElixirPerfServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    doc = ls.session.documents.get(params.text_document.uri)
+    if doc is None:
+        return []
+    only = [
+        str(k.value if isinstance(k, types.CodeActionKind) else k)
+        for k in params.context.only or []
+    ]
+    analysis = ls.session.analysis(doc)
+    actions: list[types.CodeAction] = []
+    requested = _requested_findings(doc, analysis.findings, params)
+    if _wanted(types.CodeActionKind.QuickFix.value, only):
+        for f in requested:
+            if f.fix is not None:
+                title = (
+                    f.fix.message
+                    if f.fix.is_safe
+                    else f"{f.fix.message} (unsafe: may change behaviour)"
+                )
+                actions.append(
+                    _action(
+                        ls, doc, title, "quickfix", list(f.fix.edits), f, preferred=f.fix.is_safe
+                    )
+                )
+        for f in requested:
+            actions.append(
+                _action(
+                    ls,
+                    doc,
+                    f"Disable {f.code} for this line",
+                    "quickfix",
+                    [disable_line_edit(doc, f)],
+                    f,
+                )
+            )
+            actions.append(
+                _action(
+                    ls,
+                    doc,
+                    f"Disable {f.code} for this file",
+                    "quickfix",
+                    [disable_file_edit(doc, f)],
+                    f,
+                )
+            )
+    if _wanted(FIX_ALL_KIND, only) and (
+        only or any(f.fix and f.fix.is_safe for f in analysis.findings)
+    ):
+        edit = fix_all_edit(doc, ls.session.resolve(doc.uri).options)
+        if edit is not None:
+            actions.append(
+                _action(ls, doc, "Fix all safe elixir-perf issues", FIX_ALL_KIND, [edit])
+            )
+    if _wanted(types.CodeActionKind.RefactorExtract.value, only):
+        actions.extend(_extract_actions(ls, doc, params))
+    return actions
+
+
+def _extract_actions(
+    ls: ElixirPerfServer, doc: Document, params: types.CodeActionParams
+) -> list[types.CodeAction]:
+    try:
+        from elixir_perf_lsp.refactors.extract_regex import extract_regex
+    except ImportError:  # the refactoring ships with the regex rules
+        return []
+    index = doc.line_index
+    offset = index.offset(params.range.start.line, params.range.start.character, doc.encoding)
+    fix = extract_regex(doc.source, doc.tree, offset, ls.session.resolve(doc.uri).options.target)
+    if fix is None:
+        return []
+    return [
+        _action(ls, doc, fix.message, types.CodeActionKind.RefactorExtract.value, list(fix.edits))
+    ]
+
+
+def register(server: ElixirPerfServer) -> None:
+    server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
+    )(guarded([])(code_actions))

@@ -1,0 +1,46 @@
+"""Handlers never take the server down: an exception is logged to the client."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def log_to_client(
+    ls: LanguageServer, message: str, kind: types.MessageType = types.MessageType.Error
+) -> None:
+    try:
+        ls.window_log_message(types.LogMessageParams(type=kind, message=message))
+    except Exception:  # the transport may be gone; stderr is all we have left
+        log.exception("could not log to the client: %s", message)
+
+
+def guarded(default: Any = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Wrap a handler `(ls, params)` so an exception becomes a logged error and `default`."""
+
+    def decorate(handler: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(handler)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return handler(*args, **kwargs)
+            except Exception:
+                ls = args[0]
+                text = f"elixir-perf: {handler.__name__} failed:\n{traceback.format_exc()}"
+                log.error(text)
+                if isinstance(ls, LanguageServer):
+                    log_to_client(ls, text)
+                return default  # type: ignore[no-any-return]
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,99 @@
+"""initialize / initialized / configuration changes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from elixir_perf_lsp.config import ConfigError
+from elixir_perf_lsp.server.convert import encoding_of
+from elixir_perf_lsp.server.guard import guarded, log_to_client
+from elixir_perf_lsp.server.settings import parse_settings
+
+if TYPE_CHECKING:
+    from elixir_perf_lsp.server.app import ElixirPerfServer
+
+
+def flush_errors(ls: ElixirPerfServer) -> None:
+    """Show queued configuration/rule errors, each once (DESIGN 3.4)."""
+    session = ls.session
+    while session.pending_errors:
+        message = session.pending_errors.pop(0)
+        ls.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Error, message=message)
+        )
+        log_to_client(ls, message)
+
+
+def apply_settings(ls: ElixirPerfServer, payload: Any) -> None:
+    try:
+        ls.session.settings = parse_settings(payload)
+    except ConfigError as exc:
+        ls.session.report_error(f"elixir-perf: settings: {exc}; keeping the previous settings")
+    ls.session.invalidate()
+
+
+def register(server: ElixirPerfServer) -> None:
+    @server.feature(types.INITIALIZE)
+    @guarded()
+    def initialize(ls: ElixirPerfServer, params: types.InitializeParams) -> None:
+        session = ls.session
+        session.encoding = encoding_of(ls.workspace.position_encoding)
+        caps = params.capabilities
+        session.pull_diagnostics = bool(caps.text_document and caps.text_document.diagnostic)
+        edit_caps = caps.workspace.workspace_edit if caps.workspace else None
+        session.versioned_edits = bool(edit_caps and edit_caps.document_changes)
+        root_uri = params.root_uri
+        if params.workspace_folders:
+            root_uri = params.workspace_folders[0].uri
+        if root_uri and root_uri.startswith("file:"):
+            path = to_fs_path(root_uri)
+            session.workspace_root = Path(path) if path else None
+        elif params.root_path:
+            session.workspace_root = Path(params.root_path)
+        if params.initialization_options is not None:
+            apply_settings(ls, params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: ElixirPerfServer, params: types.InitializedParams) -> None:
+        await pull_configuration(ls)
+        flush_errors(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: ElixirPerfServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        from elixir_perf_lsp.server.sync import relint_all
+
+        settings = params.settings
+        if isinstance(settings, dict) and settings:
+            apply_settings(ls, settings)
+        else:
+            await pull_configuration(ls)
+        ls.session.invalidate()
+        relint_all(ls)
+        flush_errors(ls)
+
+
+async def pull_configuration(ls: ElixirPerfServer) -> None:
+    caps = ls.client_capabilities.workspace
+    if not (caps and caps.configuration):
+        return
+    try:
+        result = await asyncio.wait_for(
+            ls.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="elixirPerf")])
+            ),
+            timeout=5,
+        )
+    except Exception as exc:  # a client may not answer; defaults still work
+        log_to_client(
+            ls, f"elixir-perf: workspace/configuration failed: {exc!r}", types.MessageType.Warning
+        )
+        return
+    if result and isinstance(result[0], dict) and result[0]:
+        apply_settings(ls, result[0])

@@ -1,0 +1,84 @@
+"""What the server knows between messages: open documents, settings, analyses."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pygls.uris import to_fs_path
+
+from elixir_perf_lsp.config import ConfigError, Resolved, merge, resolve_for_file
+from elixir_perf_lsp.document import Document
+from elixir_perf_lsp.engine import Analysis, analyze
+from elixir_perf_lsp.positions import Encoding
+from elixir_perf_lsp.server.settings import EditorSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Session:
+    encoding: Encoding = Encoding.UTF16
+    settings: EditorSettings = field(default_factory=EditorSettings)
+    workspace_root: Path | None = None
+    pull_diagnostics: bool = False
+    versioned_edits: bool = False
+    documents: dict[str, Document] = field(default_factory=dict)
+    _analyses: dict[str, tuple[int | None, Analysis]] = field(default_factory=dict)
+    _reported_errors: set[str] = field(default_factory=set)
+    pending_errors: list[str] = field(default_factory=list)
+    # Bumped when settings change, so pull clients see new result ids.
+    generation: int = 0
+
+    def open(self, uri: str, text: str, version: int | None) -> Document:
+        from elixir_perf_lsp.positions import encode
+
+        doc = Document(uri, encode(text), version, self.encoding)
+        self.documents[uri] = doc
+        self._analyses.pop(uri, None)
+        return doc
+
+    def close(self, uri: str) -> None:
+        self.documents.pop(uri, None)
+        self._analyses.pop(uri, None)
+
+    def invalidate(self) -> None:
+        """Settings changed: every analysis must be redone."""
+        self._analyses.clear()
+        self.generation += 1
+
+    def resolve(self, uri: str) -> Resolved:
+        path_text = to_fs_path(uri) if uri.startswith("file:") else None
+        if path_text is None:
+            return merge([self.settings.layer])
+        try:
+            return resolve_for_file(
+                Path(path_text),
+                editor=self.settings.layer,
+                config_override=self.settings.config_file,
+                stop=self.workspace_root,
+            )
+        except ConfigError as exc:
+            self.report_error(f"elixir-perf: {exc}; using defaults until it is fixed")
+            return merge([self.settings.layer])
+
+    def report_error(self, message: str) -> None:
+        """Queue a user-visible error, once per distinct message."""
+        if message not in self._reported_errors:
+            self._reported_errors.add(message)
+            self.pending_errors.append(message)
+
+    def analysis(self, doc: Document) -> Analysis:
+        cached = self._analyses.get(doc.uri)
+        if cached is not None and cached[0] == doc.version:
+            return cached[1]
+        if not self.settings.enable:
+            result = Analysis([])
+        else:
+            resolved = self.resolve(doc.uri)
+            result = analyze(doc.source, doc.tree, resolved.options)
+            for message in result.rule_errors:
+                self.report_error(f"elixir-perf: {message}")
+        self._analyses[doc.uri] = (doc.version, result)
+        return result

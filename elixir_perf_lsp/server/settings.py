@@ -1,0 +1,80 @@
+"""Editor settings (section `elixirPerf`) → a config layer plus server knobs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from elixir_perf_lsp.config import ConfigError, Layer, layer_from_mapping
+
+DEFAULT_DEBOUNCE_MS = 100
+MAX_DEBOUNCE_MS = 150  # DESIGN 3.3: diagnostics follow typing within 150 ms
+
+_TO_CONFIG_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "extendSelect": "extend-select",
+    "severity": "severity",
+    "targetElixir": "target-elixir",
+    "targetOtp": "target-otp",
+    "exclude": "exclude",
+}
+_SERVER_KEYS = {"configFile", "debounceMs", "enable", "workspaceDiagnostics", "trace"}
+
+
+@dataclass(frozen=True)
+class EditorSettings:
+    layer: Layer = Layer()
+    config_file: Path | None = None
+    debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    enable: bool = True
+    workspace_diagnostics: bool = False
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+def section(payload: object) -> Mapping[str, Any]:
+    """Accept both `{"elixirPerf": {...}}` and the bare section."""
+    if isinstance(payload, Mapping):
+        inner = payload.get("elixirPerf")
+        if isinstance(inner, Mapping):
+            return inner
+        return payload
+    return {}
+
+
+def parse_settings(payload: object) -> EditorSettings:
+    """Raise ConfigError naming the bad setting; unknown keys are errors too."""
+    data = section(payload)
+    config: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None:
+            continue
+        if key in _TO_CONFIG_KEYS:
+            if key in ("select", "ignore", "extendSelect", "exclude") and value == []:
+                continue
+            if key == "severity" and value == {}:
+                continue
+            if key in ("targetElixir", "targetOtp") and value == "":
+                continue
+            config[_TO_CONFIG_KEYS[key]] = value
+        elif key not in _SERVER_KEYS:
+            raise ConfigError("unknown setting", key=f"elixirPerf.{key}")
+    try:
+        layer = layer_from_mapping(config)
+    except ConfigError as exc:
+        name = next((k for k, v in _TO_CONFIG_KEYS.items() if v == exc.key), exc.key)
+        raise ConfigError(str(exc).split(": ", 1)[-1], key=f"elixirPerf.{name}") from None
+    debounce = data.get("debounceMs", DEFAULT_DEBOUNCE_MS)
+    if not isinstance(debounce, int) or isinstance(debounce, bool) or debounce < 0:
+        raise ConfigError("must be a non-negative integer", key="elixirPerf.debounceMs")
+    config_file = data.get("configFile") or None
+    return EditorSettings(
+        layer=layer,
+        config_file=Path(str(config_file)).expanduser() if config_file else None,
+        debounce_ms=min(debounce, MAX_DEBOUNCE_MS),
+        enable=bool(data.get("enable", True)),
+        workspace_diagnostics=bool(data.get("workspaceDiagnostics", False)),
+        raw=dict(data),
+    )

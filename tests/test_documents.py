@@ -1,0 +1,146 @@
+"""Our document store against a reference model, under random edit sequences."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from elixir_perf_lsp import syntax
+from elixir_perf_lsp.analysis.nodes import descendants
+from elixir_perf_lsp.document import Document, TextChange
+from elixir_perf_lsp.positions import Encoding, LineIndex
+
+PIECES = [
+    "def f(x) when length(x) > 0, do: x\n",
+    "Enum.reduce(xs, [], fn x, acc -> acc ++ [x] end)",
+    "é",
+    "😀",
+    "日本",
+    "\r\n",
+    "\n",
+    "\r",
+    "do",
+    "end",
+    " ",
+    "(",
+    ")",
+    '"',
+    "fn",
+    "->",
+    "#",
+    "x",
+]
+text_strategy = st.lists(st.sampled_from(PIECES), max_size=25).map("".join)
+
+
+def reference_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end-without-break) str indices of each LSP line."""
+    spans = []
+    start = 0
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def width(ch: str, encoding: Encoding) -> int:
+    if encoding is Encoding.UTF8:
+        return len(ch.encode())
+    if encoding is Encoding.UTF16:
+        return 2 if ord(ch) > 0xFFFF else 1
+    return 1
+
+
+def reference_index(text: str, line: int, character: int, encoding: Encoding) -> int:
+    lines = reference_lines(text)
+    if line >= len(lines):
+        return len(text)
+    start, end = lines[line]
+    units = 0
+    i = start
+    while i < end and units + width(text[i], encoding) <= character:
+        units += width(text[i], encoding)
+        i += 1
+    return i
+
+
+@st.composite
+def edit_sequences(draw: st.DrawFn) -> tuple[str, Encoding, list[tuple[int, int, int, int, str]]]:
+    initial = draw(text_strategy)
+    encoding = draw(st.sampled_from(list(Encoding)))
+    edits = []
+    for _ in range(draw(st.integers(1, 8))):
+        sl = draw(st.integers(0, 6))
+        el = draw(st.integers(sl, sl + 3))
+        edits.append(
+            (sl, draw(st.integers(0, 40)), el, draw(st.integers(0, 40)), draw(text_strategy))
+        )
+    return initial, encoding, edits
+
+
+def same_tree(a: syntax.Tree, b: syntax.Tree) -> bool:
+    if str(a.root_node) != str(b.root_node):
+        return False
+    left = [(n.type, n.start_byte, n.end_byte) for n in descendants(a.root_node)]
+    right = [(n.type, n.start_byte, n.end_byte) for n in descendants(b.root_node)]
+    return left == right
+
+
+@settings(max_examples=300, deadline=None)
+@given(edit_sequences())
+def test_incremental_edits_keep_text_and_tree_equal_to_a_fresh_parse(
+    case: tuple[str, Encoding, list[tuple[int, int, int, int, str]]],
+) -> None:
+    text, encoding, edits = case
+    doc = Document("file:///t.ex", text.encode(), 1, encoding)
+    for sl, sc, el, ec, new in edits:
+        start = reference_index(text, sl, sc, encoding)
+        end = reference_index(text, el, ec, encoding)
+        if end < start:
+            start, end = end, start
+        text = text[:start] + new + text[end:]
+        doc.apply(TextChange(((sl, sc), (el, ec)), new))
+        assert doc.source == text.encode()
+    assert same_tree(doc.tree, syntax.parse(doc.source))
+
+
+def test_whole_document_replacement_resets_the_text() -> None:
+    doc = Document("u", b"old", 1, Encoding.UTF16)
+    doc.apply(TextChange(None, "new 😀"))
+    assert doc.source == "new 😀".encode()
+
+
+def test_a_position_inside_a_surrogate_pair_snaps_to_the_character_start() -> None:
+    index = LineIndex("a😀b".encode())
+    assert index.offset(0, 2, Encoding.UTF16) == 1
+    assert index.offset(0, 3, Encoding.UTF16) == 5
+
+
+def test_positions_past_the_end_of_a_line_clamp_to_the_line_end() -> None:
+    index = LineIndex(b"ab\r\ncd")
+    assert index.offset(0, 99, Encoding.UTF16) == 2
+    assert index.offset(9, 0, Encoding.UTF16) == 6
+
+
+def test_lone_carriage_return_ends_a_line() -> None:
+    index = LineIndex(b"ab\rcd")
+    assert index.position(4, Encoding.UTF16) == (1, 1)
+
+
+def test_form_feed_and_line_separator_do_not_end_lines() -> None:
+    source = "a\fb\u2028c\nd".encode()
+    index = LineIndex(source)
+    assert index.line_count == 2
+    assert index.position(len(source) - 1, Encoding.UTF32) == (1, 0)
+
+
+def test_byte_offsets_convert_back_and_forth_in_every_encoding() -> None:
+    source = "x😀é\r\ny日\n".encode()
+    index = LineIndex(source)
+    for encoding in Encoding:
+        for offset in (0, 1, 5, 7, 9, 10, 13):
+            line, character = index.position(offset, encoding)
+            assert index.offset(line, character, encoding) == offset
