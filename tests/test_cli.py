@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GUARD = "defmodule A do\n  def f(items) when length(items) == 0, do: :empty\nend\n"
 
 
-def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "elixir_perf_lsp", *args],
         cwd=cwd,
@@ -29,7 +31,17 @@ def test_check_examples_as_json_follows_the_schema_and_exits_1() -> None:
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert data, "examples are full of footguns"
-    keys = {"filename", "code", "name", "message", "severity", "location", "end_location", "fix", "url"}
+    keys = {
+        "filename",
+        "code",
+        "name",
+        "message",
+        "severity",
+        "location",
+        "end_location",
+        "fix",
+        "url",
+    }
     for item in data:
         assert set(item) == keys
         assert item["severity"] in {"error", "warning", "information", "hint"}
@@ -116,7 +128,11 @@ def test_diff_prints_the_fix_and_changes_nothing(tmp_path: Path) -> None:
 
 def test_select_and_ignore_take_prefixes(tmp_path: Path) -> None:
     (tmp_path / "a.ex").write_text(GUARD + "x = length(ys) == 0\n")
-    codes = lambda *a: [d["code"] for d in json.loads(run("check", str(tmp_path), "--format", "json", *a).stdout)]  # noqa: E731
+
+    def codes(*extra: str) -> list[str]:
+        out = run("check", str(tmp_path), "--format", "json", *extra).stdout
+        return [d["code"] for d in json.loads(out)]
+
     assert codes("--select", "EP102") == ["EP102"]
     assert codes("--ignore", "EP10") == []
     assert codes("--select", "EP1", "--ignore", "EP101") == ["EP102"]
@@ -155,7 +171,9 @@ def test_config_file_errors_name_file_line_and_key(tmp_path: Path) -> None:
 
 
 def test_config_file_ignore_and_severity_apply(tmp_path: Path) -> None:
-    (tmp_path / ".elixir-perf.toml").write_text('ignore = ["EP102"]\n[severity]\nEP101 = "warning"\n')
+    (tmp_path / ".elixir-perf.toml").write_text(
+        'ignore = ["EP102"]\n[severity]\nEP101 = "warning"\n'
+    )
     (tmp_path / "a.ex").write_text(GUARD + "x = length(ys) == 0\n")
     data = json.loads(run("check", str(tmp_path), "--format", "json").stdout)
     assert [(d["code"], d["severity"]) for d in data] == [("EP101", "warning")]
