@@ -43,6 +43,9 @@ class Example:
     # Unsafe fixes are applied only when this is set, mirroring `--unsafe-fixes`.
     unsafe: bool = False
     target: tuple[tuple[int, int] | None, int | None] = (None, None)
+    # Elixir expressions the BEAM harness feeds to the example's free variables
+    # (one tuple of arguments per call), in addition to its generic inputs.
+    inputs: tuple[str, ...] = ()
 
 
 Check = Callable[[Captures, Context], Iterable[Violation]]
