@@ -56,7 +56,7 @@ def test_disable_for_this_line_is_a_trailing_comment() -> None:
 
 def test_disable_for_this_file_with_other_code_keeps_reporting() -> None:
     source = "# elixir-perf:disable-for-this-file EP101\n" + EMPTY_CHECK
-    assert codes(source) == ["EP102"]
+    assert codes(source, Options(selection=RuleSelection(select=("EP1",)))) == ["EP102"]
 
 
 def test_disable_for_this_file_accepts_rule_names() -> None:
@@ -136,3 +136,33 @@ def test_deep_nesting_does_not_hit_the_recursion_limit() -> None:
     depth = 5000
     source = "x = " + "[" * depth + "length(xs) == 0" + "]" * depth + "\n"
     assert codes(source) == ["EP102"]
+
+
+def test_an_unused_suppression_is_reported_with_a_safe_removal() -> None:
+    source = "x = 1\n# elixir-perf:disable-for-next-line EP102\ny = 2\n"
+    result = findings(source)
+    assert [(f.code, f.message) for f in result] == [
+        ("EP001", "Unused suppression: EP102 not reported here")
+    ]
+    fix = result[0].fix
+    assert fix is not None and fix.is_safe
+    assert apply_edits(source.encode(), fix.edits) == b"x = 1\ny = 2\n"
+
+
+def test_an_unknown_code_in_a_suppression_is_reported_without_a_fix() -> None:
+    result = findings("# elixir-perf:disable-for-next-line EP998\n" + EMPTY_CHECK)
+    assert [(f.code, f.fix) for f in result] == [("EP001", None), ("EP102", result[1].fix)]
+    assert "EP998" in result[0].message
+
+
+def test_a_partly_used_suppression_names_the_unused_code() -> None:
+    result = findings("# elixir-perf:disable-for-next-line EP102 EP101\n" + EMPTY_CHECK)
+    assert [(f.code, f.message) for f in result] == [
+        ("EP001", "Partly unused suppression: EP101 not reported here")
+    ]
+
+
+def test_suppressions_for_rules_not_selected_are_not_called_unused() -> None:
+    options = Options(selection=RuleSelection(select=("EP001",)))
+    source = "# elixir-perf:disable-for-next-line EP102\n" + EMPTY_CHECK
+    assert codes(source, options) == []

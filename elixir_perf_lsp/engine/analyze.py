@@ -14,10 +14,11 @@ from functools import cache
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Finding
+from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
+from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, suppressed
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ class _CombinedQuery:
 
 @cache
 def _combined_query() -> _CombinedQuery:
-    rules = all_rules()
+    # Rules without a query (EP001) are computed by the engine itself.
+    rules = tuple(r for r in all_rules() if r.query.strip())
     parts: list[str] = []
     starts: list[int] = []
     offset = 0
@@ -99,7 +101,58 @@ def analyze(
             for f in findings
             if not suppressed(suppressions, f.code, f.name, source.count(b"\n", 0, f.start))
         ]
+        if ranges is None and options.selection.enables(UNUSED_SUPPRESSION.code):
+            findings.extend(_stale_suppressions(source, suppressions, options))
+            findings.sort(key=lambda f: (f.start, f.end, f.code))
     return Analysis(findings, rule_errors, suppressions)
+
+
+def _stale_suppressions(
+    source: bytes, suppressions: list[Suppression], options: Options
+) -> list[Finding]:
+    """Suppressions that silence nothing, or name codes that do not exist (like ruff's RUF100)."""
+    rule = UNUSED_SUPPRESSION
+    known = {r.code: r for r in all_rules()} | {r.name: r for r in all_rules()}
+    severity = options.severity.get(rule.code) or rule.severity
+    out = []
+    for s in suppressions:
+        unknown = sorted(c for c in s.codes if c not in known)
+        enabled = [c for c in s.codes if c in known and options.selection.enables(known[c].code)]
+        unused = sorted(c for c in enabled if known[c].code not in s.used)
+        if unknown:
+            message = f"Unknown rule code in suppression: {', '.join(unknown)}"
+        elif not s.codes and not s.used:
+            message = "Unused suppression: no finding is silenced here"
+        elif unused and len(unused) == len(s.codes):
+            message = f"Unused suppression: {', '.join(unused)} not reported here"
+        elif unused:
+            message = f"Partly unused suppression: {', '.join(unused)} not reported here"
+        else:
+            continue
+        fix = None
+        if not unknown and (not s.codes or len(unused) == len(s.codes)):
+            fix = Fix(
+                "Remove the unused suppression", Applicability.SAFE, (_comment_removal(source, s),)
+            )
+        out.append(Finding(rule.code, rule.name, message, s.start, s.end, severity, fix))
+    return out
+
+
+def _comment_removal(source: bytes, s: Suppression) -> Edit:
+    """Delete the comment; with its whole line when it stands alone."""
+    line_start = max(source.rfind(b"\n", 0, s.start), source.rfind(b"\r", 0, s.start)) + 1
+    before = source[line_start : s.start]
+    if before.strip() == b"":
+        end = s.end
+        if source[end : end + 2] == b"\r\n":
+            end += 2
+        elif source[end : end + 1] in (b"\n", b"\r"):
+            end += 1
+        return Edit(line_start, end, "")
+    start = s.start
+    while start > line_start and source[start - 1 : start] in (b" ", b"\t"):
+        start -= 1
+    return Edit(start, s.end, "")
 
 
 def _starts_within(captures: syntax.Captures, window: tuple[int, int]) -> bool:

@@ -12,7 +12,7 @@ from pygls.uris import to_fs_path
 from elixir_perf_lsp.config import ConfigError
 from elixir_perf_lsp.server.convert import encoding_of
 from elixir_perf_lsp.server.guard import guarded, log_to_client
-from elixir_perf_lsp.server.settings import parse_settings
+from elixir_perf_lsp.server.settings import is_for_us, parse_settings
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
@@ -60,7 +60,11 @@ def register(server: ElixirPerfServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ElixirPerfServer, params: types.InitializedParams) -> None:
-        await pull_configuration(ls)
+        from elixir_perf_lsp.server.sync import relint_all
+
+        if await pull_configuration(ls):
+            # Documents opened while we waited were linted with the old settings.
+            relint_all(ls)
         flush_errors(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -70,19 +74,21 @@ def register(server: ElixirPerfServer) -> None:
         from elixir_perf_lsp.server.sync import relint_all
 
         settings = params.settings
-        if isinstance(settings, dict) and settings:
+        if settings and is_for_us(settings):
             apply_settings(ls, settings)
         else:
+            # Empty, or another server's section (Eglot sends them all): ask for ours.
             await pull_configuration(ls)
         ls.session.invalidate()
         relint_all(ls)
         flush_errors(ls)
 
 
-async def pull_configuration(ls: ElixirPerfServer) -> None:
+async def pull_configuration(ls: ElixirPerfServer) -> bool:
+    """Ask the client for our settings; True when they were applied."""
     caps = ls.client_capabilities.workspace
     if not (caps and caps.configuration):
-        return
+        return False
     try:
         result = await asyncio.wait_for(
             ls.workspace_configuration_async(
@@ -94,6 +100,8 @@ async def pull_configuration(ls: ElixirPerfServer) -> None:
         log_to_client(
             ls, f"elixir-perf: workspace/configuration failed: {exc!r}", types.MessageType.Warning
         )
-        return
-    if result and isinstance(result[0], dict) and result[0]:
+        return False
+    if result and result[0] and is_for_us(result[0]):
         apply_settings(ls, result[0])
+        return True
+    return False

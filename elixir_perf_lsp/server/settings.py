@@ -34,19 +34,36 @@ class EditorSettings:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
-def section(payload: object) -> Mapping[str, Any]:
-    """Accept both `{"elixirPerf": {...}}` and the bare section."""
-    if isinstance(payload, Mapping):
-        inner = payload.get("elixirPerf")
-        if isinstance(inner, Mapping):
-            return inner
-        return payload
-    return {}
+def section(payload: object) -> Mapping[str, Any] | None:
+    """Our section of a settings payload, or None when the payload is not for us.
+
+    Accepts `{"elixirPerf": {...}}` and the bare section. Neovim encodes an empty
+    Lua table as `[]`; Eglot's didChangeConfiguration carries every server's
+    settings (`{"elixirLS": {...}}`), which is not ours to validate.
+    """
+    if isinstance(payload, list) and not payload:
+        return {}
+    if not isinstance(payload, Mapping):
+        return None
+    if "elixirPerf" in payload:
+        inner = payload["elixirPerf"]
+        if isinstance(inner, list) and not inner:
+            return {}
+        return inner if isinstance(inner, Mapping) else None
+    if payload and not (set(payload) & (set(_TO_CONFIG_KEYS) | _SERVER_KEYS)):
+        return None
+    return payload
+
+
+def is_for_us(payload: object) -> bool:
+    return section(payload) is not None
 
 
 def parse_settings(payload: object) -> EditorSettings:
     """Raise ConfigError naming the bad setting; unknown keys are errors too."""
     data = section(payload)
+    if data is None:
+        raise ConfigError("expected an object of elixirPerf settings", key="elixirPerf")
     config: dict[str, Any] = {}
     for key, value in data.items():
         if value is None:
