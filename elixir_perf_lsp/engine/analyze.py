@@ -18,8 +18,8 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
-from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, suppressed
+from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 
 log = logging.getLogger(__name__)
 
