@@ -9,10 +9,8 @@ the negotiated encoding. This module is the only place those two meet.
 from __future__ import annotations
 
 import enum
-import re
 from bisect import bisect_right
-
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+from itertools import accumulate
 
 
 class Encoding(enum.Enum):
@@ -46,7 +44,11 @@ class LineIndex:
 
     def __init__(self, source: bytes) -> None:
         self._source = source
-        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
+        # bytes.splitlines breaks exactly at \n, \r\n and \r (unlike str.splitlines),
+        # and runs in C: much faster than a regex scan on a 10k-line buffer.
+        self._starts = [0, *accumulate(map(len, source.splitlines(keepends=True)))]
+        if source[-1:] not in (b"", b"\n", b"\r"):
+            self._starts.pop()  # the last line has no break, so no line follows it
 
     @property
     def line_count(self) -> int:

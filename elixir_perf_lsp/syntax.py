@@ -19,6 +19,7 @@ __all__ = [
     "Point",
     "Query",
     "Tree",
+    "changed_ranges",
     "compile_query",
     "edit_tree",
     "error_ranges",
@@ -63,6 +64,11 @@ def edit_tree(
         old_end_point=Point(*old_end_point),
         new_end_point=Point(*new_end_point),
     )
+
+
+def changed_ranges(old: Tree, new: Tree) -> tuple[tuple[int, int], ...]:
+    """Byte ranges (in `new`) whose syntactic structure differs from the edited `old`."""
+    return tuple((r.start_byte, r.end_byte) for r in old.changed_ranges(new))
 
 
 def compile_query(source: str) -> Query:

@@ -105,7 +105,7 @@ def enclosing_loop(node: Node, stop: Node | None = None) -> Loop | None:
     child = node
     current = node.parent
     while current is not None and not same_node(current, stop):
-        loop = _loop_at(current, child)
+        loop = _loop_at(current, child, node)
         if loop is not None:
             return loop
         child, current = current, current.parent
@@ -125,7 +125,8 @@ def enclosing_loops(node: Node) -> list[Loop]:
     return loops
 
 
-def _loop_at(current: Node, child: Node) -> Loop | None:
+def _loop_at(current: Node, child: Node, origin: Node) -> Loop | None:
+    """The loop `current` makes around `origin`, reached through its child `child`."""
     if current.type == "anonymous_function" or (
         current.type == "unary_operator" and operator(current) == "&"
     ):
@@ -133,10 +134,10 @@ def _loop_at(current: Node, child: Node) -> Loop | None:
         if call is not None and is_iterator_call(call):
             return Loop("iterator", call, current)
         return None
+    if current.type == "arguments" and _is_for(current.parent):
+        return _for_clause_loop(current, child, origin)
     if current.type == "call":
-        module, name = call_name(current)
-        if (module, name) == (None, "for"):
-            # Generators' right-hand sides run once; the body runs per element.
+        if _is_for(current):
             block = do_block(current)
             if block is not None and same_node(block, child):
                 return Loop("for", current, block)
@@ -146,10 +147,38 @@ def _loop_at(current: Node, child: Node) -> Loop | None:
             definition is not None
             and definition.body is not None
             and calls_itself(definition)
-            and (same_node(definition.body, child) or _inside(child, definition.body))
+            and _inside(origin, definition.body)
         ):
             return Loop("recursion", current, definition.body)
     return None
+
+
+def _is_for(node: Node | None) -> bool:
+    return node is not None and node.type == "call" and call_name(node) == (None, "for")
+
+
+def _for_clause_loop(arguments: Node, child: Node, origin: Node) -> Loop | None:
+    """Inside `for`'s arguments: the first generator's source and the options
+    (`into:`, `reduce:`, `uniq:`) run once; filters, later generators and a `do:`
+    body run per element."""
+    for_call = arguments.parent
+    assert for_call is not None
+    if child.type == "keywords":
+        body = keyword_value(child, "do")
+        if body is not None and _inside(origin, body):
+            return Loop("for", for_call, body)
+        return None
+    first = next(
+        (
+            c
+            for c in arguments.named_children
+            if c.type == "binary_operator" and operator(c) == "<-"
+        ),
+        None,
+    )
+    if first is None or same_node(child, first) or child.start_byte < first.start_byte:
+        return None
+    return Loop("for", for_call, child)
 
 
 def _inside(node: Node, container: Node) -> bool:

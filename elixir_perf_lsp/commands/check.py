@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from elixir_perf_lsp.checker import CheckSettings, FileResult, check_file, discover
 from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
@@ -12,6 +15,8 @@ from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.output.render import render_json, render_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Below this many files per worker, a process pool costs more than it saves.
+PER_WORKER = 16
 
 
 def _cli_layer(args: argparse.Namespace) -> Layer:
@@ -72,14 +77,30 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
         name = args.stdin_filename or "-"
         yield check_file(name, settings, stdin=sys.stdin.buffer.read())
         return
-    for item in discover(paths, settings.cli, settings.config_override):
+    found = list(discover(paths, settings.cli, settings.config_override))
+    for item in found:
         if isinstance(item, str):
             yield FileResult(item.split(":")[0], errors=[item])
-            continue
-        path, explicit = item
-        result = check_file(path, settings, explicit=explicit)
+    jobs = [item for item in found if not isinstance(item, str)]
+    for result in _run_jobs(jobs, settings):
         if not result.excluded:
             yield result
+
+
+def _check_job(job: tuple[tuple[Path, bool], CheckSettings]) -> FileResult:
+    (path, explicit), settings = job
+    return check_file(path, settings, explicit=explicit)
+
+
+def _run_jobs(jobs: list[tuple[Path, bool]], settings: CheckSettings) -> Iterator[FileResult]:
+    """Check files on every core; results come back in input order."""
+    workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
+    if workers <= 1:
+        for job in jobs:
+            yield _check_job((job, settings))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_check_job, [(job, settings) for job in jobs], chunksize=8)
 
 
 def _emit(fmt: str, items: list[LocatedFinding], show_unsafe: bool) -> None:

@@ -30,6 +30,10 @@ class Analysis:
     # One line per rule that raised; that rule was skipped for the rest of the file.
     rule_errors: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
+    # What incremental re-analysis reuses: findings before cleaning and suppression,
+    # and the top-level forms they were computed over.
+    raw: list[Finding] = field(default_factory=list)
+    forms: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -62,27 +66,37 @@ def analyze(
     source: bytes,
     tree: syntax.Tree | None = None,
     options: Options | None = None,
-    ranges: Sequence[tuple[int, int]] | None = None,
 ) -> Analysis:
-    """Findings for `source`, sorted by position.
-
-    With `ranges`, only matches that start inside those byte ranges are checked
-    (incremental analysis of changed top-level forms); suppressions still apply
-    file-wide.
-    """
+    """Findings for `source`, sorted by position."""
     options = options or Options()
     tree = tree or syntax.parse(source)
-    root = tree.root_node
+    raw, rule_errors = collect(source, tree.root_node, options)
+    return finish(source, tree.root_node, options, raw, rule_errors)
+
+
+def collect(
+    source: bytes,
+    root: syntax.Node,
+    options: Options,
+    windows: Sequence[tuple[int, int]] | None = None,
+    scope: str | None = None,
+) -> tuple[list[Finding], list[str]]:
+    """Raw findings of the enabled rules (of `scope`, when given).
+
+    With `windows`, only matches that start inside one of those byte ranges count.
+    """
     ctx = Context(source, root, options.target)
     combined = _combined_query()
     broken: set[str] = set()
     rule_errors: list[str] = []
     raw: list[Finding] = []
-    windows: Iterable[tuple[int, int] | None] = ranges if ranges is not None else [None]
-    for window in windows:
+    todo: Iterable[tuple[int, int] | None] = windows if windows is not None else [None]
+    for window in todo:
         for index, captures in syntax.iter_matches(combined.query, root, window):
             rule = combined.owners[index]
             if rule.code in broken or not options.selection.enables(rule.code):
+                continue
+            if scope is not None and rule.scope != scope:
                 continue
             if window is not None and not _starts_within(captures, window):
                 continue
@@ -93,6 +107,18 @@ def analyze(
                 message = f"{rule.code} ({rule.name}) failed and was skipped: {exc!r}"
                 rule_errors.append(message)
                 log.exception("rule %s failed", rule.code)
+    return raw, rule_errors
+
+
+def finish(
+    source: bytes,
+    root: syntax.Node,
+    options: Options,
+    raw: list[Finding],
+    rule_errors: list[str],
+    forms: list[tuple[int, int]] | None = None,
+) -> Analysis:
+    """Clean raw findings against the tree, then apply suppressions."""
     findings = _clean(raw, root)
     suppressions = find_suppressions(source, root)
     if suppressions:
@@ -101,10 +127,47 @@ def analyze(
             for f in findings
             if not suppressed(suppressions, f.code, f.name, source.count(b"\n", 0, f.start))
         ]
-        if ranges is None and options.selection.enables(UNUSED_SUPPRESSION.code):
+        if options.selection.enables(UNUSED_SUPPRESSION.code):
             findings.extend(_stale_suppressions(source, suppressions, options))
             findings.sort(key=lambda f: (f.start, f.end, f.code))
-    return Analysis(findings, rule_errors, suppressions)
+    forms = form_spans(root) if forms is None else forms
+    return Analysis(findings, rule_errors, suppressions, raw, forms)
+
+
+_CONTAINER_BYTES = frozenset({b"defmodule", b"defimpl", b"defprotocol"})
+
+
+def form_spans(root: syntax.Node) -> list[tuple[int, int]]:
+    """Byte spans of the top-level forms: definitions and module-level expressions.
+
+    Module bodies are opened up, so a file holding one big `defmodule` still
+    splits into its functions; ERROR nodes are opened up too.
+    """
+    spans: list[tuple[int, int]] = []
+    stack = list(reversed(root.children))
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR":
+            stack.extend(reversed(node.children))
+            continue
+        body = _container_body(node)
+        if body is not None:
+            stack.extend(reversed(body.children))
+            continue
+        if node.is_named:
+            spans.append((node.start_byte, node.end_byte))
+    return spans
+
+
+def _container_body(node: syntax.Node) -> syntax.Node | None:
+    if node.type != "call":
+        return None
+    # Cheap test first: most forms are not module definitions.
+    target = node.child(0)
+    if target is None or target.type != "identifier" or target.text not in _CONTAINER_BYTES:
+        return None
+    last = node.child(node.child_count - 1)
+    return last if last is not None and last.type == "do_block" else None
 
 
 def _stale_suppressions(

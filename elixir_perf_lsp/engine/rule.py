@@ -65,12 +65,19 @@ class Rule:
     bad: tuple[Example, ...] = ()
     ok: tuple[Example, ...] = ()
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # "form": a finding depends only on the top-level form (def, module-level
+    # expression) its match starts in, so incremental analysis may reuse it when
+    # another form changes. "file": it looks elsewhere (module attributes, insertion
+    # points above the def), so it is recomputed on every change.
+    scope: str = "form"
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"EP\d{3}", self.code):
             raise ValueError(f"bad rule code {self.code!r}")
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.name):
             raise ValueError(f"bad rule name {self.name!r}")
+        if self.scope not in ("form", "file"):
+            raise ValueError(f"bad rule scope {self.scope!r}")
 
     def sections(self) -> dict[str, str]:
         """The docstring split at its `## ` headings ("Use instead:" is its own)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,10 +12,14 @@ from pygls.uris import to_fs_path
 from elixir_perf_lsp.config import ConfigError, Resolved, merge, resolve_for_file
 from elixir_perf_lsp.document import Document
 from elixir_perf_lsp.engine import Analysis, analyze
+from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.positions import Encoding
 from elixir_perf_lsp.server.settings import EditorSettings
 
 log = logging.getLogger(__name__)
+
+# Source bytes of the buffers whose trees stay in memory (trees take ~20x that).
+TREE_BUDGET_BYTES = 2 * 1024 * 1024
 
 
 @dataclass
@@ -25,6 +30,8 @@ class Session:
     pull_diagnostics: bool = False
     versioned_edits: bool = False
     documents: dict[str, Document] = field(default_factory=dict)
+    # Documents holding a parsed tree, least recently used first.
+    _recent: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _analyses: dict[str, tuple[int | None, Analysis]] = field(default_factory=dict)
     _reported_errors: set[str] = field(default_factory=set)
     pending_errors: list[str] = field(default_factory=list)
@@ -37,11 +44,34 @@ class Session:
         doc = Document(uri, encode(text), version, self.encoding)
         self.documents[uri] = doc
         self._analyses.pop(uri, None)
+        self.touch(doc)
         return doc
+
+    def touch(self, doc: Document) -> None:
+        """Mark `doc` as in use; drop the trees of the least recently used buffers.
+
+        Trees are ~20x their source in memory. Keeping them only for recently
+        used buffers bounds memory with hundreds of open files, at the cost of one
+        full parse (a few ms for 1k lines) when an idle buffer is touched again.
+        """
+        self._recent.pop(doc.uri, None)
+        self._recent[doc.uri] = None
+        budget = TREE_BUDGET_BYTES
+        for uri in reversed(list(self._recent)):
+            other = self.documents.get(uri)
+            if other is None:
+                del self._recent[uri]
+                continue
+            if budget <= 0 and other is not doc:
+                other.drop_tree()
+                del self._recent[uri]
+                continue
+            budget -= len(other.source)
 
     def close(self, uri: str) -> None:
         self.documents.pop(uri, None)
         self._analyses.pop(uri, None)
+        self._recent.pop(uri, None)
 
     def invalidate(self) -> None:
         """Settings changed: every analysis must be redone."""
@@ -73,11 +103,16 @@ class Session:
         cached = self._analyses.get(doc.uri)
         if cached is not None and cached[0] == doc.version:
             return cached[1]
+        self.touch(doc)
+        pending, doc.pending = doc.pending, None
         if not self.settings.enable:
             result = Analysis([])
         else:
-            resolved = self.resolve(doc.uri)
-            result = analyze(doc.source, doc.tree, resolved.options)
+            options = self.resolve(doc.uri).options
+            if cached is not None and pending is not None:
+                result = reanalyze(cached[1], doc.source, doc.tree, pending, options)
+            else:
+                result = analyze(doc.source, doc.tree, options)
             for message in result.rule_errors:
                 self.report_error(f"elixir-perf: {message}")
         self._analyses[doc.uri] = (doc.version, result)

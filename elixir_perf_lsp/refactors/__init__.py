@@ -1,0 +1,1 @@
+"""Refactorings: edits a user asks for, offered as code actions, never as diagnostics."""

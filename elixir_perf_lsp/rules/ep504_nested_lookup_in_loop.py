@@ -1,0 +1,468 @@
+"""## What it does
+Flags a keyed search over a collection that does not change inside the loop:
+`Enum.find`, `Enum.find_value`, `Enum.find_index`, `Enum.filter`, `Enum.any?`
+and `Enum.count/2` whose function compares an element (or one of its fields)
+with a key using `==`/`===` (also as one `and`/`&&` conjunct), and `Enum.all?`
+whose function tests `!=`/`!==`, when the collection is a variable (or a field of
+one) bound outside the loop and not rebound inside it, and the call runs once per
+element of an `Enum`/`Stream` function, a `for` comprehension or a recursive
+function that passes the collection back unchanged.
+
+Not flagged: collections bound by the loop itself (`Enum.find(user.roles, …)`
+inside `fn user -> … end`), module attributes and literal lists or ranges (their
+size is fixed by the source, not by the input), predicates that are not key
+comparisons (`Enum.all?(required, &Map.has_key?(row, &1))` must look at every
+field anyway), `Enum.reject` (its result is as large as the collection), and
+`Enum.member?`/`in`, which belong to EP505.
+
+## Why is this bad?
+Each search walks the collection: n iterations over a collection of m elements
+cost O(n·m). Building a map keyed by the searched field once, before the loop,
+costs O(m) and every lookup after that is O(log m).
+
+Measured on Elixir 1.14 / OTP 25: {cost}
+
+## Example
+```elixir
+Enum.map(users, fn user ->
+  Enum.find(departments, fn d -> d.id == user.dept_id end)
+end)
+```
+
+Use instead:
+```elixir
+departments_by_id = departments |> Enum.reverse() |> Map.new(&{&1.id, &1})
+Enum.map(users, fn user ->
+  Map.get(departments_by_id, user.dept_id)
+end)
+```
+(`Enum.group_by/2` for `Enum.filter`, a `MapSet` of keys for `Enum.any?`.)
+
+## Fix safety
+Offered for `Enum.find(coll, fn v -> v.field == key end)` (or `key == v.field`,
+`===`, `&(&1.field == key)`), with a simple `key` (variables, fields, literals),
+in an `Enum`/`Stream` function or `for` whose statement starts its own line, when
+the new name (`<collection>_by_<field>`) is free. The map is built from the
+reversed collection so that, like `Enum.find`, the *first* element with a given
+key wins (`Map.new/2` keeps the last one). The fix is always **unsafe**:
+- `==` is not map-key equality: `Enum.find` with `d.id == 1.0` finds an element
+  whose id is `1`, while `Map.get(map, 1.0)` does not (checked on 1.14/OTP 25).
+  `===` avoids this one.
+- The map is built before the loop, even when the loop runs zero times or never
+  reaches the search: a collection that is not enumerable, or an element without
+  the field (`Enum.find` stops at the first match and never reads later ones),
+  now raises where the original did not.
+- A lazy collection (a stream) is enumerated once instead of once per iteration,
+  so its side effects run a different number of times.
+
+The other functions are reported without a fix.
+
+## References
+- [Map.new/2](https://hexdocs.pm/elixir/Map.html#new/2)
+- [Enum.group_by/3](https://hexdocs.pm/elixir/Enum.html#group_by/3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
+from elixir_perf_lsp.analysis.nodes import (
+    call_name,
+    descendants,
+    effective_args,
+    enclosing_definition,
+    operator,
+    pipe_source,
+    same_node,
+    strip_parens,
+    text,
+)
+from elixir_perf_lsp.analysis.scope import (
+    binding_of,
+    bound_value,
+    describe_loop,
+    field_name,
+    field_receiver,
+    is_binding,
+    is_field_access,
+    is_loop_invariant,
+    pattern_bindings,
+    root_variable,
+    simple_parts,
+    variables,
+)
+from elixir_perf_lsp.engine.context import Context
+from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
+from elixir_perf_lsp.engine.rule import Example, Rule, Violation
+from elixir_perf_lsp.syntax import Captures, Node
+
+COST = (
+    "n users x m departments, `Enum.find` per user vs one map built before the loop: "
+    "1k x 1k 4.1 ms vs 0.13 ms (31x); 100k x 1k 404 ms vs 4.7 ms (86x)."
+)
+
+QUERY = """
+(call
+  target: (dot
+    left: (alias) @ep504.module
+    right: (identifier) @ep504.function)
+  (#eq? @ep504.module "Enum")
+  (#any-of? @ep504.function "find" "find_value" "find_index" "filter" "any?" "all?" "count")
+  (arguments)) @ep504.call
+"""
+
+_EQUALITY = frozenset({"==", "==="})
+_INEQUALITY = frozenset({"!=", "!=="})
+_SEQUENCE_PARENTS = frozenset({"body", "do_block", "source"})
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    comparison: Node
+    element_side: Node
+    key_side: Node
+    whole: bool  # the function body is exactly the comparison
+    element_name: str  # the parameter, or "&1"
+
+
+def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
+    call = captures["ep504.call"][0]
+    _module, function = call_name(call)
+    args = effective_args(call)
+    if len(args) != 2:
+        return
+    collection, predicate = strip_parens(args[0]), args[1]
+    lookup = _read_predicate(predicate, function)
+    if lookup is None:
+        return
+    loop = enclosing_loop(call)
+    if loop is None or not _invariant_collection(collection, loop):
+        return
+    where = describe_loop(loop)
+    name = text(collection)
+    if _same_every_time(predicate, lookup, loop):
+        message = (
+            f"`Enum.{function}` over `{name}` gives the same result on every iteration of "
+            f"{where}: compute it once before the loop"
+        )
+        yield Violation(call, message)
+        return
+    advice = {
+        "filter": "group it once before the loop with `Enum.group_by/2` and use `Map.get/3`",
+        "count": "count it once before the loop with `Enum.frequencies_by/2` and use `Map.get/3`",
+        "any?": "build a `MapSet` of the keys once before the loop and use `MapSet.member?/2`",
+        "all?": "build a `MapSet` of the keys once before the loop and use `MapSet.member?/2`",
+    }.get(
+        function, "build a map keyed by the compared field once before the loop and use `Map.get/2`"
+    )
+    message = (
+        f"`Enum.{function}` scans all of `{name}` on every iteration of {where} (O(n·m)); {advice}"
+    )
+    fix = _fix(call, collection, lookup, loop, ctx) if function == "find" else None
+    yield Violation(call, message, fix)
+
+
+# --- the predicate -------------------------------------------------------------
+
+
+def _same_every_time(predicate: Node, lookup: _Lookup, loop: Loop) -> bool:
+    """Whether the function reads nothing that changes between iterations."""
+    if not is_loop_invariant(lookup.key_side, loop):
+        return False
+    names = {lookup.element_name} if lookup.element_name else set()
+    for ident in variables(predicate):
+        binding = binding_of(ident)
+        if binding is not None and _inside(binding, predicate):
+            continue  # bound by the function itself
+        if text(ident) in names or not is_loop_invariant(ident, loop):
+            return False
+    return True
+
+
+def _read_predicate(predicate: Node, function: str) -> _Lookup | None:
+    body, element_names = _function_body(predicate)
+    if body is None or not element_names:
+        return None
+    wanted = _INEQUALITY if function == "all?" else _EQUALITY
+    whole = strip_parens(body)
+    for conjunct in _conjuncts(whole, function):
+        conjunct = strip_parens(conjunct)
+        if conjunct.type != "binary_operator" or operator(conjunct) not in wanted:
+            continue
+        left = conjunct.child_by_field_name("left")
+        right = conjunct.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        left_dep = _depends_on(left, element_names)
+        right_dep = _depends_on(right, element_names)
+        if left_dep == right_dep:
+            continue
+        element, key = (left, right) if left_dep else (right, left)
+        if not _only_element(element, element_names):
+            continue  # `Date.compare(e.date, day) == :eq`: not a key of the element alone
+        name = element_names[0] if len(element_names) == 1 else ""
+        return _Lookup(
+            conjunct, strip_parens(element), strip_parens(key), same_node(conjunct, whole), name
+        )
+    return None
+
+
+def _function_body(predicate: Node) -> tuple[Node | None, list[str]]:
+    """The single expression a one-clause, one-argument function returns, and the
+    names its head binds ("&1" for a capture)."""
+    predicate = strip_parens(predicate)
+    if predicate.type == "anonymous_function":
+        clauses = [c for c in predicate.named_children if c.type == "stab_clause"]
+        if len(clauses) != 1:
+            return None, []
+        head = clauses[0].child_by_field_name("left")
+        body = clauses[0].child_by_field_name("right")
+        if head is None or body is None or head.type != "arguments":
+            return None, []
+        params = head.named_children
+        statements = [c for c in body.named_children if c.type != "comment"]
+        if len(params) != 1 or len(statements) != 1:
+            return None, []
+        names = [text(b) for b in pattern_bindings(params[0])]
+        return statements[0], names
+    if predicate.type == "unary_operator" and operator(predicate) == "&":
+        inner = predicate.named_children
+        if len(inner) != 1 or inner[0].type == "integer":
+            return None, []  # `&1` alone, or not a capture we understand
+        refs = {text(d) for d in descendants(inner[0]) if _is_capture_arg(d)}
+        if refs != {"&1"}:
+            return None, []  # `&fun/1` has no `&1`; `&2` means another arity
+        return inner[0], ["&1"]
+    return None, []
+
+
+def _is_capture_arg(node: Node) -> bool:
+    return (
+        node.type == "unary_operator"
+        and operator(node) == "&"
+        and any(c.type == "integer" for c in node.named_children)
+    )
+
+
+def _conjuncts(expr: Node, function: str) -> list[Node]:
+    out: list[Node] = []
+    stack = [expr]
+    while stack:
+        node = strip_parens(stack.pop())
+        if node.type == "binary_operator" and operator(node) in ("and", "&&"):
+            right = node.child_by_field_name("right")
+            left = node.child_by_field_name("left")
+            stack.extend(n for n in (right, left) if n is not None)
+            continue
+        if function == "find_value" and node.type == "call" and call_name(node) == (None, "if"):
+            args = [a for a in node.named_children if a.type == "arguments"]
+            if args and args[0].named_children:
+                stack.append(args[0].named_children[0])
+            continue
+        out.append(node)
+    return out
+
+
+def _only_element(expr: Node, names: list[str]) -> bool:
+    """Whether `expr` reads no variable but the element (a key computed from it)."""
+    return all(text(v) in names for v in variables(expr))
+
+
+def _depends_on(expr: Node, names: list[str]) -> bool:
+    if names == ["&1"]:
+        return any(_is_capture_arg(d) for d in (expr, *descendants(expr)))
+    return any(text(v) in names for v in variables(expr))
+
+
+# --- the collection --------------------------------------------------------------
+
+
+def _invariant_collection(collection: Node, loop: Loop) -> bool:
+    root = root_variable(collection)
+    if root is None or not is_loop_invariant(collection, loop):
+        return False
+    if same_node(root, collection):
+        binding = binding_of(root)
+        value = bound_value(binding) if binding is not None else None
+        if value is not None and _fixed_size(value):
+            return False
+    return True
+
+
+def _fixed_size(value: Node) -> bool:
+    """A literal list, range or word sigil: its size is written in the source."""
+    value = strip_parens(value)
+    if value.type == "list":
+        return not any(
+            c.type == "binary_operator" and operator(c) == "|" for c in value.named_children
+        )
+    if value.type == "binary_operator" and operator(value) in ("..", "//"):
+        return True
+    return value.type == "sigil" and text(value)[:2] in ("~w", "~W")
+
+
+# --- the fix ---------------------------------------------------------------------
+
+
+def _fix(call: Node, collection: Node, lookup: _Lookup, loop: Loop, ctx: Context) -> Fix | None:
+    if not lookup.whole or loop.kind == "recursion":
+        return None
+    element = lookup.element_side
+    if not is_field_access(element):
+        return None
+    receiver = field_receiver(element)
+    if receiver is None or text(strip_parens(receiver)) != lookup.element_name:
+        return None
+    field = field_name(element)
+    if simple_parts(lookup.key_side) is None:
+        return None
+    statement = _statement_of(loop.node)
+    if statement is None or not _starts_line(statement, ctx):
+        return None
+    sources: list[Node] = []
+    for ident in simple_parts(collection) or []:
+        binding = binding_of(ident)
+        if binding is None or statement.start_byte <= binding.start_byte < statement.end_byte:
+            return None
+        sources.append(binding)
+    base = text(collection).rsplit(".", 1)[-1]
+    name = f"{base}_by_{field}"
+    build = f"{name} = {text(collection)} |> Enum.reverse() |> Map.new(&{{&1.{field}, &1}})"
+    target = call.parent if pipe_source(call) is not None and call.parent is not None else call
+    lookup_edit = Edit(
+        target.start_byte, target.end_byte, f"Map.get({name}, {text(lookup.key_side)})"
+    )
+    scope = enclosing_definition(call)
+    region = scope.call if scope is not None else ctx.root
+    uses: list[Node] = []
+    if name.encode() in ctx.source[region.start_byte : region.end_byte]:  # cheap pre-check
+        uses = [d for d in descendants(region) if d.type == "identifier" and text(d) == name]
+    if uses:
+        # A fix for another search of the same collection already built the map:
+        # reuse it when that is the only binding of the name and it precedes the loop.
+        built = _earlier_statement(statement, build)
+        bindings = [u for u in uses if is_binding(u)]
+        if built is None or len(bindings) != 1 or not _inside(bindings[0], built):
+            return None
+        if any(b.start_byte >= built.start_byte for b in sources):
+            return None  # the collection was rebound after the map was built
+        edits: tuple[Edit, ...] = (lookup_edit,)
+    else:
+        indent = ctx.line_indent(statement.start_byte)
+        edits = (
+            Edit(statement.start_byte, statement.start_byte, f"{build}\n{indent}"),
+            lookup_edit,
+        )
+    return Fix(
+        f"Build `{name}` once before the loop and look up with `Map.get/2`",
+        Applicability.UNSAFE,
+        edits,
+    )
+
+
+def _earlier_statement(statement: Node, content: str) -> Node | None:
+    """A statement before `statement`, in the same block, whose text is `content`."""
+    parent = statement.parent
+    if parent is None:
+        return None
+    for sibling in parent.named_children:
+        if sibling.start_byte >= statement.start_byte:
+            break
+        if text(sibling) == content:
+            return sibling
+    return None
+
+
+def _inside(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def _statement_of(node: Node) -> Node | None:
+    child = node
+    while child.parent is not None:
+        if child.parent.type in _SEQUENCE_PARENTS:
+            return child
+        child = child.parent
+    return None
+
+
+def _starts_line(node: Node, ctx: Context) -> bool:
+    start = ctx.source.rfind(b"\n", 0, node.start_byte) + 1
+    return ctx.source[start : node.start_byte].strip(b" \t") == b""
+
+
+RULE = Rule(
+    code="EP504",
+    name="nested-lookup-in-loop",
+    summary="Keyed `Enum.find`/`filter`/`any?` over a loop-invariant collection inside a loop",
+    severity=Severity.WARNING,
+    fix_availability=FixAvailability.SOMETIMES,
+    doc=__doc__.replace("{cost}", COST),
+    cost=COST,
+    query=QUERY,
+    check=check,
+    # Loop invariance looks beyond the form: at the other clauses of a recursive
+    # function (is the collection passed back unchanged?) and, in scripts, at
+    # bindings in earlier top-level statements.
+    scope="file",
+    bad=(
+        Example(
+            "def attach(users, departments) do\n"
+            "  Enum.map(users, fn user ->\n"
+            "    Enum.find(departments, fn d -> d.id == user.dept_id end)\n"
+            "  end)\n"
+            "end\n",
+            "def attach(users, departments) do\n"
+            "  departments_by_id = departments |> Enum.reverse() |> Map.new(&{&1.id, &1})\n"
+            "  Enum.map(users, fn user ->\n"
+            "    Map.get(departments_by_id, user.dept_id)\n"
+            "  end)\n"
+            "end\n",
+            unsafe=True,
+        ),
+        Example(
+            "def names(orders, products) do\n"
+            "  for order <- orders do\n"
+            "    Enum.find(products, &(&1.sku === order.sku))\n"
+            "  end\n"
+            "end\n",
+            "def names(orders, products) do\n"
+            "  products_by_sku = products |> Enum.reverse() |> Map.new(&{&1.sku, &1})\n"
+            "  for order <- orders do\n"
+            "    Map.get(products_by_sku, order.sku)\n"
+            "  end\n"
+            "end\n",
+            unsafe=True,
+        ),
+        Example(
+            "def tag(rows, tags) do\n"
+            "  Enum.map(rows, fn row -> {row, Enum.filter(tags, &(&1.row_id == row.id))} end)\n"
+            "end\n",
+        ),
+        Example(
+            "def known(events, users) do\n"
+            "  Enum.filter(events, fn e -> Enum.any?(users, fn u -> u.id == e.user_id end) end)\n"
+            "end\n",
+        ),
+    ),
+    ok=(
+        Example(
+            "def roles(users) do\n"
+            "  Enum.map(users, fn user -> Enum.find(user.roles, &(&1.name == :admin)) end)\n"
+            "end\n"
+        ),
+        Example("def one(departments, id), do: Enum.find(departments, &(&1.id == id))\n"),
+        Example(
+            "def complete?(rows, required) do\n"
+            "  Enum.all?(rows, fn row -> Enum.all?(required, &Map.has_key?(row, &1)) end)\n"
+            "end\n"
+        ),
+        Example(
+            "def kinds(items) do\n"
+            "  Enum.map(items, fn i -> Enum.find(@kinds, &(&1.id == i.kind)) end)\n"
+            "end\n"
+        ),
+    ),
+)
