@@ -21,6 +21,7 @@ from elixir_perf_lsp.config import (
     Layer,
     Resolved,
     is_excluded,
+    real_path,
     resolve_for_file,
 )
 from elixir_perf_lsp.engine import Finding, Options, analyze
@@ -29,9 +30,6 @@ from elixir_perf_lsp.output.records import LocatedFinding, locate
 
 EXTENSIONS = (".ex", ".exs")
 _SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
-# Files larger than this are reported, not analysed: a generated 10 MB file is not
-# what anyone wants linted on every keystroke or CI run.
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -52,6 +50,8 @@ class FileResult:
     diff: str = ""
     rule_errors: list[str] = field(default_factory=list)
     excluded: bool = False
+    # Not errors, but worth saying: a file skipped for its size, a time budget hit.
+    notices: list[str] = field(default_factory=list)
 
 
 def discover(
@@ -65,13 +65,13 @@ def discover(
             yield f"{raw}: no such file or directory"
             continue
         if path.is_file() or (path.is_symlink() and not path.is_dir()):
-            key = path.resolve() if path.exists() else path
+            key = real_path(path)
             if key not in seen:
                 seen.add(key)
                 yield path, True
             continue
         for found in _walk(path, cli, config_override):
-            key = found.resolve()
+            key = real_path(found)
             if key not in seen:
                 seen.add(key)
                 yield found, False
@@ -143,7 +143,9 @@ def check_file(
                 result.fixed = applied
                 source = new_source
     analysis = analyze(source, options=options)
-    result.rule_errors = analysis.rule_errors
+    result.rule_errors = [e for e in analysis.rule_errors if e != analysis.skipped]
+    if analysis.skipped:
+        result.notices.append(f"{filename}: {analysis.skipped}")
     result.findings = locate(filename, source, analysis.findings)
     if stdin is not None and settings.fix and not settings.diff:
         result.diff = source.decode("utf-8", "surrogatepass")  # the fixed text, for stdout
@@ -151,8 +153,6 @@ def check_file(
 
 
 def _unfit(source: bytes) -> str | None:
-    if len(source) > MAX_FILE_BYTES:
-        return f"skipped: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"
     if b"\0" in source[:8192]:
         return "skipped: looks like a binary file (NUL bytes)"
     try:

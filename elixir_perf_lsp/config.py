@@ -70,9 +70,17 @@ class Resolved:
         return is_excluded(file, self.exclude, self.root)
 
 
+def real_path(path: Path) -> Path:
+    """`path.resolve()` that survives symlink loops (Python raises RuntimeError)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
 def is_excluded(file: Path, patterns: Iterable[str], root: Path | None) -> bool:
     try:
-        rel = file.resolve().relative_to(root.resolve()) if root else file
+        rel = real_path(file).relative_to(real_path(root)) if root else file
     except ValueError:
         rel = file
     parts = rel.as_posix()
@@ -194,8 +202,8 @@ def load_config_file(path: Path) -> Layer:
 
 def find_upward(start: Path, names: Sequence[str], stop: Path | None = None) -> Path | None:
     directory = start if start.is_dir() else start.parent
-    directory = directory.resolve()
-    stop = stop.resolve() if stop else None
+    directory = real_path(directory)
+    stop = real_path(stop) if stop else None
     while True:
         for name in names:
             candidate = directory / name

@@ -61,7 +61,8 @@ class Document:
         self.source = source
         self.version = version
         self.encoding = encoding
-        self._tree: syntax.Tree | None = syntax.parse(source)
+        # Parsed on first use, so opening a buffer too large to analyse costs nothing.
+        self._tree: syntax.Tree | None = None
         self._line_index: LineIndex | None = None
         # Everything changed since the last analysis, as one covering edit.
         self.pending: ByteEdit | None = None

@@ -7,6 +7,7 @@ by tree-sitter's C code; each match is handed to the rule owning its pattern.
 from __future__ import annotations
 
 import logging
+import time
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from functools import cache
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine.context import Context
+from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
 from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
@@ -22,6 +24,7 @@ from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, s
 from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 
 log = logging.getLogger(__name__)
+TIMEOUT_PREFIX = "analysis stopped after"
 
 
 @dataclass
@@ -34,6 +37,10 @@ class Analysis:
     # and the top-level forms they were computed over.
     raw: list[Finding] = field(default_factory=list)
     forms: list[tuple[int, int]] = field(default_factory=list)
+    # Why the file was not (fully) analysed, for the user: size limits, time budget.
+    skipped: str | None = None
+    # Codes of the rules that raised (each is also described in rule_errors).
+    failed_rules: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,9 @@ def analyze(
 ) -> Analysis:
     """Findings for `source`, sorted by position."""
     options = options or Options()
+    reason = too_large(source)
+    if reason is not None:
+        return Analysis([], skipped=reason)
     tree = tree or syntax.parse(source)
     raw, rule_errors = collect(source, tree.root_node, options)
     return finish(source, tree.root_node, options, raw, rule_errors)
@@ -91,8 +101,16 @@ def collect(
     rule_errors: list[str] = []
     raw: list[Finding] = []
     todo: Iterable[tuple[int, int] | None] = windows if windows is not None else [None]
+    deadline = time.monotonic() + TIME_BUDGET_SECONDS
     for window in todo:
-        for index, captures in syntax.iter_matches(combined.query, root, window):
+        for count, (index, captures) in enumerate(
+            syntax.iter_matches(combined.query, root, window)
+        ):
+            if count % 64 == 0 and time.monotonic() > deadline:
+                rule_errors.append(
+                    f"{TIMEOUT_PREFIX} {TIME_BUDGET_SECONDS:.0f} s; findings may be incomplete"
+                )
+                return raw, rule_errors
             rule = combined.owners[index]
             if rule.code in broken or not options.selection.enables(rule.code):
                 continue
@@ -120,6 +138,8 @@ def finish(
 ) -> Analysis:
     """Clean raw findings against the tree, then apply suppressions."""
     findings = _clean(raw, root)
+    skipped = next((e for e in rule_errors if e.startswith(TIMEOUT_PREFIX)), None)
+    failed = sorted({e.split(" ", 1)[0] for e in rule_errors if not e.startswith(TIMEOUT_PREFIX)})
     suppressions = find_suppressions(source, root)
     if suppressions:
         findings = [
@@ -131,7 +151,7 @@ def finish(
             findings.extend(_stale_suppressions(source, suppressions, options))
             findings.sort(key=lambda f: (f.start, f.end, f.code))
     forms = form_spans(root) if forms is None else forms
-    return Analysis(findings, rule_errors, suppressions, raw, forms)
+    return Analysis(findings, rule_errors, suppressions, raw, forms, skipped, failed)
 
 
 _CONTAINER_BYTES = frozenset({b"defmodule", b"defimpl", b"defprotocol"})
@@ -227,11 +247,22 @@ def _findings(
     rule: Rule, captures: syntax.Captures, ctx: Context, options: Options
 ) -> list[Finding]:
     out = []
+    crlf = b"\r\n" in ctx.source
     for v in rule.check(captures, ctx):
         start, end = v.span
         severity = options.severity.get(rule.code) or v.severity or rule.severity
-        out.append(Finding(rule.code, rule.name, v.message, start, end, severity, v.fix))
+        fix = _with_crlf(v.fix) if crlf and v.fix is not None else v.fix
+        out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix))
     return out
+
+
+def _with_crlf(fix: Fix) -> Fix:
+    """Rules write `\n`; a CRLF file keeps its line endings when fixed."""
+    edits = tuple(
+        Edit(e.start, e.end, e.content.replace("\r\n", "\n").replace("\n", "\r\n"))
+        for e in fix.edits
+    )
+    return Fix(fix.message, fix.applicability, edits)
 
 
 _DEFINITIONS = frozenset(

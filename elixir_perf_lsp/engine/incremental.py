@@ -19,7 +19,8 @@ from collections.abc import Sequence
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.document import ByteEdit
-from elixir_perf_lsp.engine.analyze import Analysis, collect, finish, form_spans
+from elixir_perf_lsp.engine.analyze import Analysis, analyze, collect, finish, form_spans
+from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.engine.model import Finding
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
@@ -32,6 +33,8 @@ def reanalyze(
     edit: ByteEdit,
     options: Options,
 ) -> Analysis:
+    if previous.skipped is not None or too_large(source) is not None:
+        return analyze(source, tree, options)
     root = tree.root_node
     forms = form_spans(root)
     windows = _windows(previous.forms, forms, edit)
@@ -40,6 +43,7 @@ def reanalyze(
         shifted
         for f in previous.raw
         if f.code not in file_scoped
+        and options.selection.enables(f.code)
         and (shifted := _shift(f, edit)) is not None
         and not any(_touches(shifted.start, shifted.end, w) for w in windows)
     ]

@@ -19,10 +19,10 @@ class ElixirPerfServer(LanguageServer):
 
 
 def create_server() -> ElixirPerfServer:
-    from elixir_perf_lsp.server import code_actions, hover, lifecycle, sync
+    from elixir_perf_lsp.server import code_actions, debug, hover, lifecycle, sync
 
     server = ElixirPerfServer()
-    for module in (lifecycle, sync, code_actions, hover):
+    for module in (lifecycle, sync, code_actions, hover, debug):
         module.register(server)
     return server
 
@@ -35,4 +35,7 @@ def run(tcp: str | None = None) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io()
-    return 0
+    # LSP: exit code 0 only after a `shutdown` request; 1 for a bare `exit` or a
+    # client that vanished.
+    protocol = server.protocol
+    return 0 if isinstance(protocol, ElixirPerfProtocol) and protocol.shut_down else 1

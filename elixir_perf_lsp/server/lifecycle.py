@@ -21,12 +21,11 @@ if TYPE_CHECKING:
 def flush_errors(ls: ElixirPerfServer) -> None:
     """Show queued configuration/rule errors, each once (DESIGN 3.4)."""
     session = ls.session
-    while session.pending_errors:
-        message = session.pending_errors.pop(0)
-        ls.window_show_message(
-            types.ShowMessageParams(type=types.MessageType.Error, message=message)
-        )
-        log_to_client(ls, message)
+    while session.pending_messages:
+        level, message = session.pending_messages.pop(0)
+        kind = types.MessageType.Error if level == "error" else types.MessageType.Warning
+        ls.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        log_to_client(ls, message, kind)
 
 
 def apply_settings(ls: ElixirPerfServer, payload: Any) -> None:

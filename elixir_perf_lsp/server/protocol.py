@@ -12,6 +12,7 @@ from collections.abc import Generator
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidRequest
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 # DESIGN 3.3: take utf-8 or utf-32 when the client offers them, else utf-16.
@@ -23,6 +24,21 @@ _PREFERENCE = (
 
 
 class ElixirPerfProtocol(LanguageServerProtocol):
+    @property
+    def shut_down(self) -> bool:
+        return bool(self._shutdown)
+
+    def handle_message(self, message: Any) -> None:
+        # pygls drops requests after `shutdown` silently, so the client waits forever;
+        # LSP says they must fail with InvalidRequest.
+        method = getattr(message, "method", None)
+        msg_id = getattr(message, "id", None)
+        if self._shutdown and method and msg_id is not None and method != types.EXIT:
+            error = JsonRpcInvalidRequest("the server is shut down").to_response_error()
+            self._send_response(msg_id, None, error)
+            return
+        super().handle_message(message)
+
     @lsp_method(types.INITIALIZE)
     def lsp_initialize(
         self, params: types.InitializeParams

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pygls.uris import to_fs_path
 
 from elixir_perf_lsp.config import ConfigError, Resolved, merge, resolve_for_file
 from elixir_perf_lsp.document import Document
-from elixir_perf_lsp.engine import Analysis, analyze
+from elixir_perf_lsp.engine import Analysis, Options, analyze
 from elixir_perf_lsp.engine.incremental import reanalyze
+from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.positions import Encoding
 from elixir_perf_lsp.server.settings import EditorSettings
 
@@ -34,7 +35,10 @@ class Session:
     _recent: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _analyses: dict[str, tuple[int | None, Analysis]] = field(default_factory=dict)
     _reported_errors: set[str] = field(default_factory=set)
-    pending_errors: list[str] = field(default_factory=list)
+    # User-visible messages not yet shown: (level, text), level "error" or "warning".
+    pending_messages: list[tuple[str, str]] = field(default_factory=list)
+    # Rules that raised on a document stay off for it (one message, not one per keystroke).
+    _failed_rules: dict[str, set[str]] = field(default_factory=dict)
     # Bumped when settings change, so pull clients see new result ids.
     generation: int = 0
 
@@ -69,6 +73,7 @@ class Session:
             budget -= len(other.source)
 
     def close(self, uri: str) -> None:
+        self._failed_rules.pop(uri, None)
         self.documents.pop(uri, None)
         self._analyses.pop(uri, None)
         self._recent.pop(uri, None)
@@ -93,11 +98,11 @@ class Session:
             self.report_error(f"elixir-perf: {exc}; using defaults until it is fixed")
             return merge([self.settings.layer])
 
-    def report_error(self, message: str) -> None:
-        """Queue a user-visible error, once per distinct message."""
+    def report_error(self, message: str, level: str = "error") -> None:
+        """Queue a user-visible message, once per distinct text."""
         if message not in self._reported_errors:
             self._reported_errors.add(message)
-            self.pending_errors.append(message)
+            self.pending_messages.append((level, message))
 
     def analysis(self, doc: Document) -> Analysis:
         cached = self._analyses.get(doc.uri)
@@ -105,15 +110,37 @@ class Session:
             return cached[1]
         self.touch(doc)
         pending, doc.pending = doc.pending, None
+        reason = too_large(doc.source)
         if not self.settings.enable:
             result = Analysis([])
+        elif reason is not None:
+            # Checked before touching the tree: a 10 MB buffer is never parsed.
+            result = Analysis([], skipped=reason)
         else:
-            options = self.resolve(doc.uri).options
-            if cached is not None and pending is not None:
-                result = reanalyze(cached[1], doc.source, doc.tree, pending, options)
+            options = self._options_for(doc.uri)
+            previous = cached[1] if cached is not None else None
+            if previous is not None and pending is not None and previous.skipped is None:
+                result = reanalyze(previous, doc.source, doc.tree, pending, options)
             else:
                 result = analyze(doc.source, doc.tree, options)
-            for message in result.rule_errors:
-                self.report_error(f"elixir-perf: {message}")
+        self._note(doc, result)
         self._analyses[doc.uri] = (doc.version, result)
         return result
+
+    def _options_for(self, uri: str) -> Options:
+        options = self.resolve(uri).options
+        failed = self._failed_rules.get(uri)
+        if not failed:
+            return options
+        selection = replace(options.selection, ignore=(*options.selection.ignore, *sorted(failed)))
+        return replace(options, selection=selection)
+
+    def _note(self, doc: Document, result: Analysis) -> None:
+        name = doc.uri.rsplit("/", 1)[-1]
+        if result.skipped is not None:
+            self.report_error(f"elixir-perf: {name}: {result.skipped}", "warning")
+        if result.failed_rules:
+            self._failed_rules.setdefault(doc.uri, set()).update(result.failed_rules)
+        for message in result.rule_errors:
+            if message != result.skipped:
+                self.report_error(f"elixir-perf: {name}: {message}; disabled for this file")
