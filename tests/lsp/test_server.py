@@ -319,3 +319,53 @@ async def test_unknown_document_change_does_not_kill_the_server(client: Language
     open_doc(client, GUARDED)
     await waiter
     assert [d.code for d in client.diagnostics[URI]] == ["EP101"]
+
+
+async def test_extract_regex_refactoring_is_offered_without_a_diagnostic(
+    client: LanguageClient,
+) -> None:
+    await start(client)
+    text = (
+        "defmodule A do\n  def extract_emails(text), do: Regex.scan(~r/[a-z]+@[a-z]+/, text)\nend\n"
+    )
+    waiter = client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    open_doc(client, text)
+    await waiter
+    assert list(client.diagnostics[URI]) == []
+    column = text.split("\n")[1].index("~r") + 2
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=types.Range(types.Position(1, column), types.Position(1, column)),
+            context=types.CodeActionContext(diagnostics=[], only=["refactor.extract"]),
+        )
+    )
+    assert actions is not None and len(actions) == 1
+    action = actions[0]
+    assert isinstance(action, types.CodeAction) and action.kind == "refactor.extract"
+    new_text = apply_text_edits(text, edits_of(action))
+    assert "@extract_emails_regex ~r/[a-z]+@[a-z]+/" in new_text
+    assert "Regex.scan(@extract_emails_regex, text)" in new_text
+
+
+async def test_fix_all_is_idempotent(client: LanguageClient) -> None:
+    await start(client)
+    text = (
+        "defmodule A do\n  def a(xs), do: length(xs) == 0\n  def b(ys), do: length(ys) > 0\nend\n"
+    )
+    waiter = client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    open_doc(client, text)
+    await waiter
+    params = types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI),
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.elixir-perf"]),
+    )
+    actions = await client.text_document_code_action_async(params)
+    assert actions is not None and len(actions) == 1
+    assert isinstance(actions[0], types.CodeAction)
+    fixed = apply_text_edits(text, edits_of(actions[0]))
+    waiter = client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    change(client, 2, [types.TextDocumentContentChangeWholeDocument(text=fixed)])
+    await waiter
+    assert not await client.text_document_code_action_async(params)
