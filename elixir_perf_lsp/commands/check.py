@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from elixir_perf_lsp.checker import CheckSettings, FileResult, check_file, discover
 from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
+from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.output.render import render_json, render_text
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Below this many files per worker, a process pool costs more than it saves.
 PER_WORKER = 16
+# A single file (an editor's on-save run, one file from pre-commit) needs no bar.
+PROGRESS_MIN_FILES = 2
 
 
 def _cli_layer(args: argparse.Namespace) -> Layer:
@@ -58,6 +63,8 @@ def run_check(args: argparse.Namespace) -> int:
     for r in results:
         for message in r.rule_errors:
             sys.stderr.write(f"elixir-perf-lsp: {r.filename}: {message}\n")
+        for notice in r.notices:
+            sys.stderr.write(f"elixir-perf-lsp: {notice}\n")
     items = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     if args.diff or (args.stdin_filename is not None and args.fix):
         sys.stdout.write("".join(r.diff for r in results))
@@ -82,9 +89,44 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
         if isinstance(item, str):
             yield FileResult(item.split(":")[0], errors=[item])
     jobs = [item for item in found if not isinstance(item, str)]
-    for result in _run_jobs(jobs, settings):
-        if not result.excluded:
-            yield result
+    with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
+        for result in _run_jobs(jobs, settings):
+            advance()
+            if not result.excluded:
+                yield result
+
+
+def _wants_progress(args: argparse.Namespace, files: int) -> bool:
+    """A bar only for a person watching: stderr a terminal, several files, not
+    switched off. CI logs, pipes and pre-commit (which captures stderr) get none."""
+    if args.no_progress or files < PROGRESS_MIN_FILES:
+        return False
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@contextlib.contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
+    """A tqdm bar on stderr; yields the function that counts one file done."""
+    if not enabled:
+        yield lambda: None
+        return
+    from tqdm import tqdm  # only when shown: importing it takes tens of ms
+
+    # leave=False: the bar is erased when done, and the summary line takes its place.
+    with tqdm(
+        total=total,
+        file=sys.stderr,
+        unit="file",
+        leave=False,
+        dynamic_ncols=True,
+        desc="checking",
+    ) as bar:
+
+        def advance() -> None:
+            bar.update(1)
+
+        yield advance
 
 
 def _check_job(job: tuple[tuple[Path, bool], CheckSettings]) -> FileResult:
@@ -120,15 +162,40 @@ def _summary(
     if args.format != "text" or args.diff:
         return
     fixed = sum(r.fixed for r in results)
-    fixable = sum(
-        1 for i in items if i.finding.fix and (i.finding.fix.is_safe or args.unsafe_fixes)
-    )
-    parts = [f"{len(results)} file{'s' if len(results) != 1 else ''} checked"]
-    parts.append(f"{len(items)} finding{'s' if len(items) != 1 else ''}")
+    sys.stderr.write(summary_line(len(results), items, fixed, args.unsafe_fixes) + "\n")
+
+
+_SEVERITY_WORDS = {
+    Severity.ERROR: ("error", "errors"),
+    Severity.WARNING: ("warning", "warnings"),
+    Severity.INFORMATION: ("information", "information"),
+    Severity.HINT: ("hint", "hints"),
+}
+
+
+def _count(n: int, words: tuple[str, str]) -> str:
+    return f"{n} {words[0] if n == 1 else words[1]}"
+
+
+def summary_line(
+    files: int, items: list[LocatedFinding], fixed: int = 0, unsafe_fixes: bool = False
+) -> str:
+    """`12 files checked: 3 warnings, 5 information, 1 hint; 4 fixable with `--fix`.`"""
+    head = _count(files, ("file", "files")) + " checked"
+    by_severity = Counter(i.finding.severity for i in items)
+    counts = [_count(by_severity[s], w) for s, w in _SEVERITY_WORDS.items() if by_severity[s]]
+    parts = [", ".join(counts) if counts else "no findings"]
     if fixed:
         parts.append(f"{fixed} fixed")
-    if fixable:
-        parts.append(
-            f"{fixable} fixable with `--fix`" + (" --unsafe-fixes" if args.unsafe_fixes else "")
-        )
-    sys.stderr.write(", ".join(parts) + ".\n")
+    fixes = [i.finding.fix for i in items if i.finding.fix is not None]
+    safe = sum(1 for f in fixes if f.is_safe)
+    unsafe = len(fixes) - safe
+    if unsafe_fixes and fixes:
+        parts.append(f"{len(fixes)} fixable with `--fix --unsafe-fixes`")
+    else:
+        if safe:
+            parts.append(f"{safe} fixable with `--fix`")
+        if unsafe:
+            more = "more " if safe else ""
+            parts.append(f"{unsafe} {more}with `--fix --unsafe-fixes`")
+    return f"{head}: {'; '.join(parts)}."

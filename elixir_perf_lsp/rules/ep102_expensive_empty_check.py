@@ -57,7 +57,9 @@ from elixir_perf_lsp.syntax import Captures, Node
 COST = "`length(list) == 0` on 100k elements costs ~160 µs; `list == []` ~0.02 µs."
 
 QUERY = """
-(binary_operator operator: ["==" "!=" "===" "!==" ">" ">=" "<" "<="]) @comparison
+(binary_operator
+  operator: _ @operator
+  (#any-of? @operator "==" "!=" "===" "!==" ">" ">=" "<" "<=")) @comparison
 """
 
 # Operands that need no parentheses in front of `==`.

@@ -80,7 +80,7 @@ COST = (
 )
 
 QUERY = """
-(binary_operator operator: ["in" "not in"]) @ep505.in
+(binary_operator operator: _ @ep505.op (#any-of? @ep505.op "in" "not in")) @ep505.in
 (call
   target: (dot
     left: (alias) @ep505.module

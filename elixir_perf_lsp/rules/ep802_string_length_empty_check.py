@@ -51,7 +51,9 @@ COST = (
 )
 
 QUERY = """
-(binary_operator operator: ["==" "!=" "===" "!==" ">" ">=" "<" "<="]) @comparison
+(binary_operator
+  operator: _ @operator
+  (#any-of? @operator "==" "!=" "===" "!==" ">" ">=" "<" "<=")) @comparison
 """
 
 # Operands that need no parentheses in front of `==`.

@@ -19,10 +19,10 @@ class ElixirPerfServer(LanguageServer):
 
 
 def create_server() -> ElixirPerfServer:
-    from elixir_perf_lsp.server import code_actions, debug, hover, lifecycle, sync
+    from elixir_perf_lsp.server import code_actions, debug, hover, lifecycle, sync, workspace
 
     server = ElixirPerfServer()
-    for module in (lifecycle, sync, code_actions, hover, debug):
+    for module in (lifecycle, sync, code_actions, hover, debug, workspace):
         module.register(server)
     return server
 

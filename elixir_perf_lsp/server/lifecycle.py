@@ -10,6 +10,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from elixir_perf_lsp.config import ConfigError
+from elixir_perf_lsp.server import workspace
 from elixir_perf_lsp.server.convert import encoding_of
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 from elixir_perf_lsp.server.settings import is_for_us, parse_settings
@@ -65,6 +66,7 @@ def register(server: ElixirPerfServer) -> None:
             # Documents opened while we waited were linted with the old settings.
             relint_all(ls)
         flush_errors(ls)
+        workspace.settings_changed(ls)  # scans the workspace when the setting is on
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -81,6 +83,7 @@ def register(server: ElixirPerfServer) -> None:
         ls.session.invalidate()
         relint_all(ls)
         flush_errors(ls)
+        workspace.settings_changed(ls)
 
 
 async def pull_configuration(ls: ElixirPerfServer) -> bool:

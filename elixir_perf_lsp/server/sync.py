@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from elixir_perf_lsp.document import Document, TextChange
+from elixir_perf_lsp.server import workspace
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 
@@ -111,11 +112,12 @@ def register(server: ElixirPerfServer) -> None:
             ls.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
+        workspace.file_closed(ls, uri)  # with workspace diagnostics on: report it from disk
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(
-            identifier="elixir-perf", inter_file_dependencies=False, workspace_diagnostics=False
+            identifier="elixir-perf", inter_file_dependencies=False, workspace_diagnostics=True
         ),
     )
     @guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
