@@ -24,7 +24,7 @@ from elixir_perf_lsp.config import (
     real_path,
     resolve_for_file,
 )
-from elixir_perf_lsp.engine import Finding, Options, analyze
+from elixir_perf_lsp.engine import Analysis, Finding, Options, analyze
 from elixir_perf_lsp.engine.fixes import fix_all
 from elixir_perf_lsp.output.records import LocatedFinding, locate
 
@@ -124,8 +124,17 @@ def check_file(
         return result
     options = resolved.options
 
+    # fix_all's last round analyses the final text; `check` reports on that same
+    # text, so each distinct text is analysed once.
+    analyses: dict[bytes, Analysis] = {}
+
+    def analysis_of(data: bytes) -> Analysis:
+        if data not in analyses:
+            analyses[data] = analyze(data, options=options)
+        return analyses[data]
+
     def run(data: bytes) -> list[Finding]:
-        return analyze(data, options=options).findings
+        return analysis_of(data).findings
 
     if settings.fix or settings.diff:
         new_source, applied = fix_all(source, run, unsafe=settings.unsafe_fixes)
@@ -142,7 +151,7 @@ def check_file(
                     write_atomically(Path(path), new_source)
                 result.fixed = applied
                 source = new_source
-    analysis = analyze(source, options=options)
+    analysis = analysis_of(source)
     result.rule_errors = [e for e in analysis.rule_errors if e != analysis.skipped]
     if analysis.skipped:
         result.notices.append(f"{filename}: {analysis.skipped}")

@@ -251,9 +251,34 @@ def _findings(
     for v in rule.check(captures, ctx):
         start, end = v.span
         severity = options.severity.get(rule.code) or v.severity or rule.severity
-        fix = _with_crlf(v.fix) if crlf and v.fix is not None else v.fix
+        fix = v.fix
+        if fix is not None and fix.is_safe and not isinstance(v.node, tuple):
+            fix = _demote_in_quoted_code(fix, v.node)
+        if fix is not None and crlf:
+            fix = _with_crlf(fix)
         out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix))
     return out
+
+
+# Code here is data: `quote` returns its AST and `dbg` prints its source, so
+# rewriting it changes what the program sees even when the computation is equal.
+_QUOTING_CALLS = frozenset({b"quote", b"dbg"})
+
+
+def _demote_in_quoted_code(fix: Fix, node: syntax.Node) -> Fix:
+    current: syntax.Node | None = node
+    while current is not None:
+        if current.type == "call":
+            target = current.child(0)
+            if target is not None and target.type == "identifier" and target.text in _QUOTING_CALLS:
+                name = target.text.decode()
+                return Fix(
+                    f"{fix.message} (unsafe inside `{name}`: the code is data there)",
+                    Applicability.UNSAFE,
+                    fix.edits,
+                )
+        current = current.parent
+    return fix
 
 
 def _with_crlf(fix: Fix) -> Fix:

@@ -43,8 +43,8 @@ class Example:
     # Unsafe fixes are applied only when this is set, mirroring `--unsafe-fixes`.
     unsafe: bool = False
     target: tuple[tuple[int, int] | None, int | None] = (None, None)
-    # Elixir expressions the BEAM harness feeds to the example's free variables
-    # (one tuple of arguments per call), in addition to its generic inputs.
+    # Extra inputs for the BEAM harness (tests/beam/README.md): each string is an
+    # Elixir expression evaluating to a list of argument lists, one per call.
     inputs: tuple[str, ...] = ()
 
 

@@ -26,8 +26,11 @@ if items == [], do: :none, else: :some
 raising, `x == []`, `x != []`, `match?([_], x)` and `match?([_, _ | _], x)` give
 the same answer: **safe**. `Enum.count/1` also accepts maps, ranges, MapSets and
 streams, so the fix is `Enum.empty?/1` (never `== []`, which is false for an empty
-map): **safe** for every enumerable; a lazy stream is then only run up to its
-first element, so side effects inside the stream happen fewer times.
+map). It gives the same answer for every enumerable, but stops at the first
+element: a lazy stream runs fewer times, so its side effects happen fewer times.
+The fix is therefore **safe** only when the operand is certainly eager (a literal,
+a range, the result of an `Enum`/`Map`/`List`/`String` call) and **unsafe**
+otherwise, e.g. for a plain variable that might hold a stream.
 `Enum.count(x, fun) > 0` becomes `Enum.any?(x, fun)`, which stops calling `fun`
 at the first truthy result: **unsafe** when `fun` has side effects.
 Inside guards `Enum.empty?/1` is not allowed; guards belong to EP101.
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.lists import LengthTest, read_comparison
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
@@ -128,7 +132,9 @@ def _replacement(
         any_call = f"Enum.any?({operand}, {text(extra[0])})"
         return (f"not {any_call}" if empty else any_call), Applicability.UNSAFE
     call = f"Enum.empty?({operand})"
-    return (call if empty else f"not {call}"), Applicability.SAFE
+    # `Enum.empty?` stops after one element: a lazy stream would run fewer times.
+    applicability = Applicability.SAFE if is_eager(node) else Applicability.UNSAFE
+    return (call if empty else f"not {call}"), applicability
 
 
 RULE = Rule(
@@ -146,10 +152,19 @@ RULE = Rule(
         Example("if length(items) > 0, do: :some\n", "if items != [], do: :some\n"),
         Example("single? = length(items) == 1\n", "single? = match?([_], items)\n"),
         Example("many? = 1 < length(items)\n", "many? = match?([_, _ | _], items)\n"),
-        Example("if Enum.count(map) == 0, do: :none\n", "if Enum.empty?(map), do: :none\n"),
+        Example(
+            "if Enum.count(map) == 0, do: :none\n",
+            "if Enum.empty?(map), do: :none\n",
+            unsafe=True,
+        ),
+        Example(
+            "if Enum.count(Map.keys(config)) == 0, do: :none\n",
+            "if Enum.empty?(Map.keys(config)), do: :none\n",
+        ),
         Example(
             "found = users |> Enum.count() > 0\n",
             "found = not Enum.empty?(users)\n",
+            unsafe=True,
         ),
         Example(
             "if Enum.count(users, & &1.admin) > 0, do: :admins\n",

@@ -39,7 +39,9 @@ hold a regex (Elixir < 1.19 on OTP 28+: a compile error on 1.18.0 to 1.18.3, a
 `Regex.compile!/2` per read on 1.18.4), or the target versions are unknown, the
 `~r` literal is inlined instead, which compiles on every version. The result is
 the same regex for every input: **safe**. A pattern that cannot compile raised
-on every call before and fails the build after.
+on every call before and would fail the build after, so no fix is offered unless
+the pattern is certainly valid (checked with Python's `re`, which agrees with
+PCRE on common syntax and is stricter elsewhere).
 No fix for `Regex.compile/1,2` (its `{:ok, regex}`/`{:error, _}` result), list
 options (`Regex.opts/1` would change from a list to a string), patterns with no
 exact `~r` spelling, and `:re` calls (their results differ from `Regex`'s, and a
@@ -52,6 +54,7 @@ precompiled `:re` pattern is tied to the OTP release that built it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.nodes import call_args, call_name, pipe_source, text
@@ -149,6 +152,16 @@ def _check_regex(call: Node, ctx: Context) -> Iterator[Violation]:
         yield Violation(call, f"{head}; use a `~r` literal — no automatic fix: {reason}")
         return
     sigil = rendered.text
+    # A `~r` literal is compiled with the module: an invalid pattern that raised on
+    # each call would fail the whole build, and fixed code must compile.
+    if not _surely_valid(pattern):
+        yield Violation(
+            call,
+            f"{head}; use a `~r` literal once the pattern is valid — no automatic fix: "
+            "the pattern does not compile (or uses syntax this check cannot verify)",
+        )
+        return
+    applicability = Applicability.SAFE
     works = regex_attributes_work(ctx.target)
     module = enclosing_module(definition.call)
     place = insertion_point(definition, ctx.source) if works and module is not None else None
@@ -157,7 +170,7 @@ def _check_regex(call: Node, ctx: Context) -> Iterator[Violation]:
         offset, indent = place
         fix = Fix(
             f"Hoist the regex into `@{attribute} {sigil}`",
-            Applicability.SAFE,
+            applicability,
             (
                 Edit(offset, offset, f"{indent}@{attribute} {sigil}\n\n"),
                 Edit(call.start_byte, call.end_byte, f"@{attribute}"),
@@ -181,10 +194,23 @@ def _check_regex(call: Node, ctx: Context) -> Iterator[Violation]:
         why = ""
     fix = Fix(
         f"Replace with the literal `{sigil}`",
-        Applicability.SAFE,
+        applicability,
         (Edit(call.start_byte, call.end_byte, sigil),),
     )
     yield Violation(call, f"{head}; use the literal `{sigil}`{why}", fix)
+
+
+def _surely_valid(pattern: bytes) -> bool:
+    """Whether PCRE certainly accepts `pattern`, judged by Python's `re`.
+
+    The two agree on common syntax; where Python rejects something PCRE accepts
+    (`\\p{L}`, `\\K`, `(?|…)`), the answer is a conservative no.
+    """
+    try:
+        re.compile(pattern)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    return True
 
 
 def _check_re(call: Node) -> Iterator[Violation]:

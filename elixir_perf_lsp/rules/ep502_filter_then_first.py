@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.nodes import int_value, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
@@ -133,6 +134,9 @@ def _fix(first: Step, second: Step, default: Node | None, ctx: Context) -> Fix |
         if not pure or (default is not None and not looks_pure(default)):
             applicability = Applicability.UNSAFE
             title += " (the function is no longer called after the first match)"
+        elif first.input is None or not is_eager(first.input):
+            applicability = Applicability.UNSAFE
+            title += " (a lazy stream would be pulled only up to the first match)"
     kept = [n for n in (first.input, predicate, default) if n is not None]
     if comments_within(second.node, edit.start, edit.end, kept):
         applicability = Applicability.UNSAFE
@@ -152,16 +156,17 @@ RULE = Rule(
     check=check,
     bad=(
         Example(
-            "admin = users |> Enum.filter(& &1.admin) |> List.first()\n",
-            "admin = users |> Enum.find(& &1.admin)\n",
+            "admin = Map.values(users) |> Enum.filter(& &1.admin) |> List.first()\n",
+            "admin = Map.values(users) |> Enum.find(& &1.admin)\n",
         ),
         Example(
-            "big = List.first(Enum.filter(xs, fn x -> x > 10 end))\n",
-            "big = Enum.find(xs, fn x -> x > 10 end)\n",
+            "big = List.first(Enum.filter([3, 30, 300], fn x -> x > 10 end))\n",
+            "big = Enum.find([3, 30, 300], fn x -> x > 10 end)\n",
         ),
         Example(
             "big = Enum.filter(xs, &(&1 > 10)) |> Enum.at(0, :none)\n",
             "big = Enum.find(xs, :none, &(&1 > 10))\n",
+            unsafe=True,
         ),
         Example(
             "user = Enum.filter(users, &active?/1) |> List.first()\n",

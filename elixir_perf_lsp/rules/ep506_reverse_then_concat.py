@@ -30,6 +30,12 @@ where `Enum.reverse([1, 2]) ++ 3` builds the improper list `[2, 1 | 3]`,
 (checked on Elixir 1.14). `:lists.reverse(a) ++ b` → `:lists.reverse(a, b)` is
 **safe** for every `b`.
 
+One more difference, found by the BEAM harness: the original reverses `a`
+before evaluating `b`, the fix evaluates `b` first. When `a` may be a lazy
+stream and `b` may have side effects (a call outside a list of known pure
+functions), the order of those side effects changes, so the fix is **unsafe**
+then too.
+
 ## References
 - [Enum.reverse/2](https://hexdocs.pm/elixir/Enum.html#reverse/2)
 - [Erlang efficiency guide: list handling](https://www.erlang.org/doc/system/listhandling.html)
@@ -39,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
@@ -51,6 +58,7 @@ from elixir_perf_lsp.analysis.pipelines import (
     Step,
     chained,
     comments_within,
+    looks_pure,
     node_text,
     read_step,
     sigil_name,
@@ -195,10 +203,21 @@ def _violation(
     if module == "Enum" and not is_list_expression(tail):
         applicability = Applicability.UNSAFE
         title += " (a tail that is not a list is converted with `Enum.to_list/1`, or raises)"
+    elif not _order_free(reverse.input, tail):
+        applicability = Applicability.UNSAFE
+        title += " (the tail is now evaluated before a lazy input is reversed)"
     if drops_comment:
         applicability = Applicability.UNSAFE
         title += " (drops a comment)"
     return Violation(span or node, message, Fix(title, applicability, edits))
+
+
+def _order_free(reversed_input: Node | None, tail: Node) -> bool:
+    """Whether moving the reversal after the tail's evaluation is invisible: the
+    reversed input is certainly eager, or the tail has no side effects to reorder."""
+    if reversed_input is not None and is_eager(reversed_input):
+        return True
+    return looks_pure(tail)
 
 
 def is_list_expression(node: Node) -> bool:
@@ -241,6 +260,7 @@ RULE = Rule(
         Example(
             "Enum.reverse(seen) ++ Enum.map(rest, &to_string/1)\n",
             "Enum.reverse(seen, Enum.map(rest, &to_string/1))\n",
+            unsafe=True,
         ),
         Example(":lists.reverse(acc) ++ rest\n", ":lists.reverse(acc, rest)\n"),
         Example(

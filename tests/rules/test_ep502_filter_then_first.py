@@ -20,22 +20,37 @@ def _fix(source: str, unsafe: bool = False) -> str:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("r = xs |> Enum.filter(&(&1 > 1)) |> List.first()\n", "r = xs |> Enum.find(&(&1 > 1))\n"),
-        ("r = List.first(Enum.filter(xs, &(&1 > 1)))\n", "r = Enum.find(xs, &(&1 > 1))\n"),
-        ("r = Enum.filter(xs, &(&1 > 1)) |> List.first()\n", "r = Enum.find(xs, &(&1 > 1))\n"),
-        ("r = xs |> Enum.filter(&(&1 > 1)) |> Enum.at(0)\n", "r = xs |> Enum.find(&(&1 > 1))\n"),
-        ("r = Enum.at(Enum.filter(xs, & &1.ok), 0)\n", "r = Enum.find(xs, & &1.ok)\n"),
         (
-            "r = xs |> Enum.filter(&(&1 > 1)) |> List.first(:none)\n",
-            "r = xs |> Enum.find(:none, &(&1 > 1))\n",
+            "r = [1, 2, 3] |> Enum.filter(&(&1 > 1)) |> List.first()\n",
+            "r = [1, 2, 3] |> Enum.find(&(&1 > 1))\n",
         ),
         (
-            "r = Enum.at(Enum.filter(xs, &(&1 > 1)), 0, -1)\n",
-            "r = Enum.find(xs, -1, &(&1 > 1))\n",
+            "r = List.first(Enum.filter([1, 2, 3], &(&1 > 1)))\n",
+            "r = Enum.find([1, 2, 3], &(&1 > 1))\n",
         ),
         (
-            "r =\n  load()\n  |> Enum.filter(fn x -> x.id == 3 end)\n  |> List.first()\n  |> Map.get(:name)\n",
-            "r =\n  load()\n  |> Enum.find(fn x -> x.id == 3 end)\n  |> Map.get(:name)\n",
+            "r = Enum.filter([1, 2, 3], &(&1 > 1)) |> List.first()\n",
+            "r = Enum.find([1, 2, 3], &(&1 > 1))\n",
+        ),
+        (
+            "r = [1, 2, 3] |> Enum.filter(&(&1 > 1)) |> Enum.at(0)\n",
+            "r = [1, 2, 3] |> Enum.find(&(&1 > 1))\n",
+        ),
+        (
+            "r = Enum.at(Enum.filter([1, 2, 3], & &1.ok), 0)\n",
+            "r = Enum.find([1, 2, 3], & &1.ok)\n",
+        ),
+        (
+            "r = [1, 2, 3] |> Enum.filter(&(&1 > 1)) |> List.first(:none)\n",
+            "r = [1, 2, 3] |> Enum.find(:none, &(&1 > 1))\n",
+        ),
+        (
+            "r = Enum.at(Enum.filter([1, 2, 3], &(&1 > 1)), 0, -1)\n",
+            "r = Enum.find([1, 2, 3], -1, &(&1 > 1))\n",
+        ),
+        (
+            "r =\n  Map.values(rows)\n  |> Enum.filter(fn x -> x.id == 3 end)\n  |> List.first()\n  |> Map.get(:name)\n",
+            "r =\n  Map.values(rows)\n  |> Enum.find(fn x -> x.id == 3 end)\n  |> Map.get(:name)\n",
         ),
     ],
 )
@@ -85,7 +100,7 @@ def test_a_default_with_side_effects_makes_the_fix_unsafe() -> None:
 
 def test_a_parenthesised_filter_is_rewritten_whole() -> None:
     source = "r = (xs |> Enum.filter(&(&1 > 1))) |> List.first()\n"
-    assert _fix(source) == "r = Enum.find(xs, &(&1 > 1))\n"
+    assert _fix(source, unsafe=True) == "r = Enum.find(xs, &(&1 > 1))\n"
 
 
 def test_a_comment_between_the_steps_makes_the_fix_unsafe() -> None:
@@ -116,3 +131,11 @@ def test_underlines_the_two_steps() -> None:
 )
 def test_does_not_report_other_pipelines(source: str) -> None:
     assert findings(source, CODE) == []
+
+
+def test_a_plain_variable_might_be_a_lazy_stream_so_the_fix_is_unsafe() -> None:
+    source = "r = xs |> Enum.filter(&(&1 > 1)) |> List.first()\n"
+    [finding] = findings(source, CODE)
+    assert finding.fix is not None and not finding.fix.is_safe
+    assert "lazy stream" in finding.fix.message
+    assert fixed(source, CODE, unsafe=True) == "r = xs |> Enum.find(&(&1 > 1))\n"
