@@ -190,6 +190,38 @@ def as_definition(node: Node) -> Definition | None:
     return None
 
 
+def definition_name(node: Node) -> str | None:
+    """The function name a `def`-like call defines, read cheaply (no `Definition`)."""
+    if node.type != "call":
+        return None
+    target = node.child(0)
+    if target is None or target.type != "identifier" or text(target) not in DEF_KEYWORDS:
+        return None
+    args = arguments_node(node)
+    head = args.named_children[0] if args is not None and args.named_child_count else None
+    if head is not None and head.type == "binary_operator" and operator(head) == "when":
+        head = head.child_by_field_name("left")
+    if head is None:
+        return None
+    if head.type == "call":
+        return call_name(head)[1]
+    return text(head) if head.type == "identifier" else None
+
+
+def clauses_of(definition: Definition) -> list[Definition]:
+    """Every clause of `definition`'s function (same name and arity) beside it."""
+    container = definition.call.parent
+    if container is None:
+        return [definition]
+    return [
+        d
+        for c in container.named_children
+        if definition_name(c) == definition.name
+        and (d := as_definition(c)) is not None
+        and len(d.params) == len(definition.params)
+    ]
+
+
 def enclosing_definition(node: Node) -> Definition | None:
     for ancestor in ancestors(node):
         definition = as_definition(ancestor)

@@ -247,14 +247,13 @@ def _findings(
     rule: Rule, captures: syntax.Captures, ctx: Context, options: Options
 ) -> list[Finding]:
     out = []
-    crlf = b"\r\n" in ctx.source
     for v in rule.check(captures, ctx):
         start, end = v.span
         severity = options.severity.get(rule.code) or v.severity or rule.severity
         fix = v.fix
         if fix is not None and fix.is_safe and not isinstance(v.node, tuple):
             fix = _demote_in_quoted_code(fix, v.node)
-        if fix is not None and crlf:
+        if fix is not None and ctx.crlf:
             fix = _with_crlf(fix)
         out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix))
     return out

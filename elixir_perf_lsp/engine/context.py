@@ -8,12 +8,14 @@ from elixir_perf_lsp.syntax import Node
 
 
 class Context:
-    __slots__ = ("root", "source", "target")
+    __slots__ = ("crlf", "root", "source", "target")
 
     def __init__(self, source: bytes, root: Node, target: Target) -> None:
         self.source = source
         self.root = root
         self.target = target
+        # Whether fixes must write CRLF line endings; computed once per analysis.
+        self.crlf = b"\r\n" in source
 
     def text(self, node: Node) -> str:
         return decode(self.source[node.start_byte : node.end_byte])

@@ -78,9 +78,9 @@ from elixir_perf_lsp.analysis.binaries import (
 from elixir_perf_lsp.analysis.loops import Accumulator, accumulator_of, enclosing_loops
 from elixir_perf_lsp.analysis.nodes import (
     Definition,
-    as_definition,
     call_args,
     call_name,
+    clauses_of,
     descendants,
     effective_args,
     enclosing_definition,
@@ -296,17 +296,7 @@ def _within(node: Node, container: Node | None) -> bool:
 
 def _clause_params_at(definition: Definition, index: int) -> list[Node]:
     """Parameter `index` of every clause of the function (same name and arity) around it."""
-    container = definition.call.parent
-    clauses = [definition]
-    if container is not None:
-        clauses = [
-            d
-            for d in (as_definition(c) for c in container.named_children)
-            if d is not None
-            and d.name == definition.name
-            and len(d.params) == len(definition.params)
-        ]
-    return [d.params[index] for d in clauses if index < len(d.params)]
+    return [d.params[index] for d in clauses_of(definition) if index < len(d.params)]
 
 
 def _capture_growth(built: Node, name: str) -> _Growth | None:
