@@ -35,12 +35,13 @@ def _requested_findings(
     doc: Document, findings: list[Finding], params: types.CodeActionParams
 ) -> list[Finding]:
     keys: set[tuple[Any, Any, Any]] = set()
-    stale = False
     for diagnostic in params.context.diagnostics:
         data = diagnostic.data
         if isinstance(data, dict) and "code" in data:
+            # Data from an older version points at old offsets: ignore it. The
+            # request range is in the current version's coordinates (clients send
+            # pending changes first), so matching by range below stays right.
             if data.get("uri", doc.uri) != doc.uri or data.get("version") != doc.version:
-                stale = True
                 continue
             keys.add((data.get("code"), data.get("start"), data.get("end")))
     index = doc.line_index
@@ -50,7 +51,7 @@ def _requested_findings(
     chosen = []
     for f in findings:
         by_data = (f.code, f.start, f.end) in keys
-        by_range = f.start <= end and start <= f.end and not stale
+        by_range = f.start <= end and start <= f.end
         if by_data or by_range:
             chosen.append(f)
     return chosen

@@ -1,0 +1,243 @@
+;;; eglot_journey.el --- Emacs 28 + Eglot 1.9 against elixir-perf-lsp  -*- lexical-binding: t; -*-
+
+;; Run by tests/e2e/test_emacs.py:
+;;   E2E_INPUT=/tmp/x/input.json emacs --batch -l tests/e2e/eglot_journey.el
+;; input.json: {"cmd": [...], "file": "/abs/lib/demo.ex", "result": "/abs/result.json",
+;;              "package": "/abs/editors/emacs/elixir-perf-lsp.el", "insert_at": 4,
+;;              "new_line": "  def c(ys) ..."}
+;; Loads Eglot through `package-initialize' (not -Q), defines a stub `elixir-mode', registers the
+;; server through the project's editors/emacs/elixir-perf-lsp.el, calls `flymake-start' once and
+;; waits on the server's publishDiagnostics (not on Flymake).  It only records what the editor saw
+;; (steps with buffer text, Flymake diagnostics, code-action menus) into result.json and the
+;; Python test asserts.  Waits are on conditions; no fixed sleeps.
+
+;;; Code:
+
+(package-initialize)
+(require 'eglot)
+(require 'cl-lib)
+(require 'json)
+
+(defvar journey--input
+  (let ((json-object-type 'plist) (json-array-type 'list))
+    (json-read-file (getenv "E2E_INPUT"))))
+(defvar journey--wait-s (string-to-number (or (getenv "E2E_WAIT_S") "15")))
+(defvar journey--t0 (float-time))
+(defvar journey--result (list :steps nil :shown nil :log nil))
+(defvar journey--published nil "Newest publishDiagnostics params for the file (plist).")
+(defvar journey--requests nil "textDocument/codeAction params and results, newest first.")
+
+(define-derived-mode elixir-mode prog-mode "Elixir" "Stub major mode for the journey.")
+
+(load (plist-get journey--input :package) nil t)
+(setq elixir-perf-lsp-command (plist-get journey--input :cmd))
+
+(defun journey--put (key value)
+  (setq journey--result (plist-put journey--result key value)))
+
+(defun journey--write ()
+  (let ((json-encoding-pretty-print nil)
+        (coding-system-for-write 'utf-8-unix))
+    (with-temp-file (plist-get journey--input :result)
+      (insert (json-encode journey--result)))))
+
+(define-error 'journey-stop "Journey stopped")
+
+(defun journey--fail (fmt &rest args)
+  (journey--put :error (apply #'format fmt args))
+  (signal 'journey-stop nil))
+
+(defun journey--run-idle-timers (idle-since fired)
+  "Run the idle timers due after being idle since IDLE-SINCE; FIRED lists those already run.
+Batch Emacs never becomes idle (it reads no keyboard), so idle timers -- Eglot's didChange
+timer among them -- would never fire; while we wait the user types nothing, i.e. Emacs is
+idle, so fire each idle timer once its delay has elapsed, as an interactive Emacs would.
+Returns the updated FIRED list."
+  (let ((idle (- (float-time) idle-since)))
+    (dolist (timer (copy-sequence timer-idle-list))
+      (when (and (not (memq timer fired))
+                 (memq timer timer-idle-list)
+                 (>= idle (float-time (timer--time timer))))
+        (push timer fired)
+        (timer-event-handler timer))))
+  fired)
+
+(defmacro journey--wait-for (what &rest condition)
+  "Process events (idle) until CONDITION holds; fail naming WHAT after `journey--wait-s'."
+  (declare (indent 1))
+  `(let* ((start (float-time))
+          (deadline (+ start journey--wait-s))
+          (fired nil))
+     (while (not (progn ,@condition))
+       (when (> (float-time) deadline)
+         (journey--fail "timed out after %s s waiting for %s" journey--wait-s ,what))
+       (accept-process-output nil 0.01)
+       (setq fired (journey--run-idle-timers start fired)))))
+
+(cl-defmethod eglot-handle-notification :before
+  (_server (_method (eql textDocument/publishDiagnostics)) &rest params &key uri &allow-other-keys)
+  (when (equal (file-truename (eglot--uri-to-path uri))
+               (file-truename (plist-get journey--input :file)))
+    (setq journey--published params)))
+
+(cl-defmethod eglot-handle-notification :before
+  (_server (_method (eql window/showMessage)) &rest params &allow-other-keys)
+  (journey--put :shown (vconcat (plist-get journey--result :shown) (list params))))
+
+(cl-defmethod eglot-handle-notification :before
+  (_server (_method (eql window/logMessage)) &rest params &allow-other-keys)
+  (journey--put :log (vconcat (plist-get journey--result :log) (list params))))
+
+(defun journey--record-requests (fn connection method params &rest args)
+  "Around `jsonrpc-request': keep codeAction params and results."
+  (let ((response (apply fn connection method params args)))
+    (when (eq method :textDocument/codeAction)
+      (push (list :params params :result response) journey--requests))
+    response))
+(advice-add 'jsonrpc-request :around #'journey--record-requests)
+
+(defun journey--published-current-p ()
+  "The server has answered for the text Eglot has now (didChange sent, version published)."
+  (and journey--published
+       (not eglot--recent-changes)
+       (equal (plist-get journey--published :version) eglot--versioned-identifier)))
+
+(defun journey--flymake ()
+  "Flymake's diagnostics: 0-based line, character columns, covered text, LSP code."
+  (vconcat
+   (mapcar
+    (lambda (d)
+      (let* ((beg (flymake-diagnostic-beg d))
+             (end (flymake-diagnostic-end d))
+             (lsp (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data d)))))
+        (save-excursion
+          (list :line (progn (goto-char beg) (1- (line-number-at-pos)))
+                :col (- beg (line-beginning-position))
+                :end_line (progn (goto-char end) (1- (line-number-at-pos)))
+                :end_col (- end (line-beginning-position))
+                :text (buffer-substring-no-properties beg end)
+                :code (plist-get lsp :code)
+                :source (plist-get lsp :source)
+                :has_data (and (plist-get lsp :data) t)))))
+    (sort (flymake-diagnostics) (lambda (a b) (< (flymake-diagnostic-beg a)
+                                                 (flymake-diagnostic-beg b)))))))
+
+(defun journey--lines ()
+  (vconcat (split-string (buffer-substring-no-properties (point-min) (point-max)) "\n")))
+
+(defun journey--snapshot (name &rest extra)
+  (let ((step (append (list :name name
+                            :ms (round (* 1000 (- (float-time) journey--t0)))
+                            :lines (journey--lines)
+                            :version eglot--versioned-identifier
+                            :published journey--published
+                            :flymake (journey--flymake))
+                      extra)))
+    (journey--put :steps (vconcat (plist-get journey--result :steps) (list step)))
+    step))
+
+(defun journey--code-action-command (command &optional kind)
+  "Call COMMAND interactively as from the keyboard, taking the menu's default.
+With KIND, as `C-u M-x COMMAND' answering KIND to the action-kind prompt.
+Returns the action menu (candidate titles), the default offered and the kind prompt seen."
+  (let ((menu nil) (default nil) (kind-prompt nil)
+        (current-prefix-arg (and kind '(4)))
+        ;; A keyboard-invoked command: Eglot then asks through `completing-read'
+        ;; (with a mouse event it would pop up a menu).
+        (last-nonmenu-event ?\r))
+    (cl-letf (((symbol-function 'completing-read)
+               (lambda (prompt collection &optional _pred _req _init _hist def &rest _)
+                 (if (string-match-p "Action kind" prompt)
+                     (progn (setq kind-prompt prompt) kind)
+                   (setq menu (vconcat (mapcar (lambda (c) (if (consp c) (car c) c)) collection))
+                         default def)
+                   ;; The user presses RET: the default, which Eglot makes the preferred action.
+                   def))))
+      (call-interactively command))
+    (list :menu menu :default default :kind_prompt kind-prompt)))
+
+(defun journey--goto-diagnostic (line)
+  "Move point to the first Flymake diagnostic on 0-based LINE, the way a user would."
+  (goto-char (point-min))
+  (forward-line line)
+  (let ((bol (point)))
+    ;; From the end of the previous line, `flymake-goto-next-error' lands on LINE's first one.
+    (unless (bobp) (backward-char))
+    (flymake-goto-next-error 1 nil t)
+    (unless (and (>= (point) bol) (= (line-number-at-pos) (1+ line)))
+      (journey--fail "flymake-goto-next-error went to line %d, not %d"
+                     (line-number-at-pos) (1+ line)))))
+
+(defun journey--type (text)
+  "Type TEXT character by character with `self-insert-command' (newlines with `newline')."
+  (dolist (c (string-to-list text))
+    (if (eq c ?\n)
+        (newline)
+      (let ((last-command-event c))
+        (self-insert-command 1)))))
+
+(defun journey--run ()
+  (journey--put :emacs emacs-version)
+  (journey--put :eglot (or (bound-and-true-p eglot-version)
+                           (let ((lib (locate-library "eglot")))
+                             (and lib (file-name-nondirectory
+                                       (directory-file-name (file-name-directory lib)))))))
+  (find-file (plist-get journey--input :file))
+  (elixir-mode)
+  (let ((eglot-sync-connect t)
+        (eglot-connect-timeout journey--wait-s)
+        (contact (eglot--guess-contact)))
+    (journey--put :contact (vconcat (seq-filter #'stringp (nth 3 contact))))
+    (apply #'eglot contact))
+  (unless (eglot-managed-p) (journey--fail "Eglot does not manage the buffer"))
+  (let ((caps (eglot--capabilities (eglot-current-server))))
+    (journey--put :position_encoding (or (plist-get caps :positionEncoding) "absent")))
+
+  ;; 1. Diagnostics on open.
+  (flymake-start)
+  (journey--wait-for "diagnostics for the opened buffer"
+    (and (journey--published-current-p)
+         (> (length (plist-get journey--published :diagnostics)) 0)))
+  (journey--wait-for "Flymake to show them" (flymake-diagnostics))
+  (journey--snapshot "opened")
+
+  ;; 2-3. M-x eglot-code-actions at the EP102 diagnostic, RET on the default (preferred) action.
+  (journey--goto-diagnostic (plist-get journey--input :fix_line))
+  (let ((point-at (list :line (1- (line-number-at-pos))
+                        :col (- (point) (line-beginning-position))))
+        (menu (journey--code-action-command #'eglot-code-actions)))
+    (journey--snapshot "fixed" :point point-at
+                       :request (car journey--requests) :menu menu))
+  (journey--wait-for "diagnostics after the fix" (journey--published-current-p))
+  (journey--snapshot "fixed_diagnostics")
+
+  ;; 4. Type a new footgun line before `end'.
+  (goto-char (point-min))
+  (forward-line (plist-get journey--input :insert_at))
+  (journey--type (concat (plist-get journey--input :new_line) "\n"))
+  (journey--wait-for "diagnostics after typing"
+    (and (journey--published-current-p)
+         (cl-some (lambda (d) (equal (plist-get (plist-get (plist-get d :range) :start) :line)
+                                     (plist-get journey--input :insert_at)))
+                  (plist-get journey--published :diagnostics))))
+  (journey--snapshot "typed")
+
+  ;; 5. C-u M-x eglot-code-actions RET quickfix on the typed line.  (Eglot 1.9's
+  ;; `eglot-code-action-quickfix' only returns the actions: it forgets to pass INTERACTIVE.)
+  (journey--goto-diagnostic (plist-get journey--input :insert_at))
+  (let ((menu (journey--code-action-command #'eglot-code-actions "quickfix")))
+    (journey--wait-for "diagnostics after the second fix" (journey--published-current-p))
+    (journey--snapshot "command_fixed" :request (car journey--requests) :menu menu))
+
+  (set-buffer-modified-p nil)
+  (eglot-shutdown (eglot-current-server))
+  (journey--put :stopped t))
+
+(condition-case err
+    (journey--run)
+  (journey-stop nil)
+  (error (journey--put :error (format "%S" err))))
+(journey--write)
+(kill-emacs 0)
+
+;;; eglot_journey.el ends here

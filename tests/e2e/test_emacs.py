@@ -1,0 +1,166 @@
+"""Emacs 28 + Eglot 1.9 (batch) against the real server, set up by editors/emacs/elixir-perf-lsp.el.
+
+The journey (tests/e2e/eglot_journey.el) opens a file whose flagged lines carry multi-byte text
+before the flagged range, waits for the server's publishDiagnostics, checks what Flymake shows,
+runs `M-x eglot-code-actions` at the diagnostic and accepts the default (preferred) action, types
+a new footgun line character by character (incremental didChange with multi-byte text), and fixes
+it with `C-u M-x eglot-code-actions RET quickfix`. The Lisp side only records; this file asserts.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.e2e.support import HERE, ROOT, SERVER_CMD, columns, eglot_missing, run_editor, server_env
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(eglot_missing() is not None, reason=str(eglot_missing())),
+]
+
+LINE_A = '  def a(xs), do: {"😀😀😀😀😀😀😀😀é", length(xs) == 0}'
+LINE_B = '  def b(s), do: {"ü→", String.length(s) == 0, "ß"}'
+NEW_LINE = '  def c(ys), do: {"ñ😀", length(ys) > 0}'
+SOURCE = ["defmodule Demo do", LINE_A, "", LINE_B, "end", ""]
+FIXED_A = '  def a(xs), do: {"😀😀😀😀😀😀😀😀é", xs == []}'
+FIXED_NEW = '  def c(ys), do: {"ñ😀", ys != []}'
+
+
+def assert_lsp_range(diag: dict[str, Any], line: int, text: str, needle: str) -> None:
+    """The server's range, in utf-16 code units (Eglot 1.9 offers no other encoding)."""
+    start, end = columns(text, needle)["utf-16"]
+    assert diag["range"] == {
+        "start": {"line": line, "character": start},
+        "end": {"line": line, "character": end},
+    }, f"server range for {needle!r} in {text!r} (utf-16 columns {start}-{end})"
+
+
+def assert_flymake(diag: dict[str, Any], line: int, text: str, needle: str) -> None:
+    """Flymake's region, as Eglot converted it to buffer positions (Emacs counts characters)."""
+    start, end = columns(text, needle)["chars"]
+    got = (diag["line"], diag["col"], diag["end_line"], diag["end_col"], diag["text"])
+    assert got == (line, start, line, end, needle), f"Flymake region for {needle!r} in {text!r}"
+    assert diag["source"] == "elixir-perf"
+    assert diag["has_data"], "the diagnostic lost its `data` in Eglot"
+
+
+@pytest.fixture(scope="module")
+def journey(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("emacs")
+    project = tmp / "demo"
+    (project / "lib").mkdir(parents=True)
+    (project / "mix.exs").write_text(
+        "defmodule Demo.MixProject do\n  use Mix.Project\n"
+        '  def project, do: [app: :demo, version: "0.1.0", elixir: "~> 1.14"]\nend\n',
+        encoding="utf-8",
+    )
+    source = project / "lib" / "demo.ex"
+    source.write_text("\n".join(SOURCE), encoding="utf-8")
+    result = tmp / "result.json"
+    spec = {
+        "cmd": SERVER_CMD,
+        "file": str(source),
+        "result": str(result),
+        "package": str(ROOT / "editors" / "emacs" / "elixir-perf-lsp.el"),
+        "fix_line": 1,
+        "insert_at": 4,
+        "new_line": NEW_LINE,
+    }
+    (tmp / "input.json").write_text(json.dumps(spec), encoding="utf-8")
+    env = server_env()
+    env["E2E_INPUT"] = str(tmp / "input.json")
+    return run_editor(
+        ["emacs", "--batch", "-l", str(HERE / "eglot_journey.el")], result, env, project
+    )
+
+
+def step(journey: dict[str, Any], name: str) -> dict[str, Any]:
+    for s in journey["steps"] or []:
+        if s["name"] == name:
+            return dict(s)
+    raise AssertionError(
+        f"Emacs never reached step {name!r}: {journey.get('error')}\n{journey['_output']}"
+    )
+
+
+def codes(diagnostics: list[dict[str, Any]]) -> list[str]:
+    return [d["code"] for d in diagnostics]
+
+
+def test_journey_completes(journey: dict[str, Any]) -> None:
+    assert journey.get("error") is None, f"{journey['error']}\n{journey['_output']}"
+    assert journey.get("stopped") is True
+    assert [s["name"] for s in journey["steps"]] == [
+        "opened",
+        "fixed",
+        "fixed_diagnostics",
+        "typed",
+        "command_fixed",
+    ]
+    errors = [m for m in journey["shown"] or [] if m["type"] <= 2]
+    assert errors == [], f"the server showed errors/warnings: {errors}"
+    # Failing handlers are logged (window/logMessage, type Error), not raised: look for them.
+    logged = [m for m in journey["log"] or [] if m["type"] <= 2]
+    assert logged == [], f"the server logged errors/warnings: {logged}"
+
+
+def test_eglot_starts_our_server_with_utf16(journey: dict[str, Any]) -> None:
+    # editors/emacs/elixir-perf-lsp.el maps elixir-mode to elixir-perf-lsp-command.
+    assert journey["contact"] == SERVER_CMD
+    # Eglot 1.9 offers no positionEncodings: utf-16 (stated or implied).
+    assert journey["position_encoding"] in ("utf-16", "absent")
+
+
+def test_diagnostics_on_open(journey: dict[str, Any]) -> None:
+    opened = step(journey, "opened")
+    assert opened["lines"] == SOURCE
+    raw = sorted(opened["published"]["diagnostics"], key=lambda d: d["range"]["start"]["line"])
+    assert codes(raw) == ["EP102", "EP802"], raw
+    assert opened["published"]["version"] == opened["version"]
+    assert_lsp_range(raw[0], 1, LINE_A, "length(xs) == 0")
+    assert_lsp_range(raw[1], 3, LINE_B, "String.length(s) == 0")
+    assert codes(opened["flymake"]) == ["EP102", "EP802"]
+    assert_flymake(opened["flymake"][0], 1, LINE_A, "length(xs) == 0")
+    assert_flymake(opened["flymake"][1], 3, LINE_B, "String.length(s) == 0")
+
+
+def test_code_actions_command_applies_the_preferred_fix(journey: dict[str, Any]) -> None:
+    fixed = step(journey, "fixed")
+    # flymake-goto-next-error put point on the diagnostic (a character column).
+    assert fixed["point"] == {"line": 1, "col": columns(LINE_A, "length(xs) == 0")["chars"][0]}
+    sent = fixed["request"]["params"]["context"]["diagnostics"]
+    assert codes(sent) == ["EP102"]
+    menu = fixed["menu"]
+    assert "Replace with `xs == []`" in menu["menu"], menu
+    assert "Disable EP102 for this line" in menu["menu"], menu
+    assert menu["default"] == "Replace with `xs == []`", "the preferred action is not the default"
+    assert fixed["lines"] == ["defmodule Demo do", FIXED_A, "", LINE_B, "end", ""]
+    after = step(journey, "fixed_diagnostics")
+    assert codes(after["published"]["diagnostics"]) == ["EP802"]
+    assert codes(after["flymake"]) == ["EP802"]
+    assert_flymake(after["flymake"][0], 3, LINE_B, "String.length(s) == 0")
+
+
+def test_typing_a_new_footgun_updates_diagnostics(journey: dict[str, Any]) -> None:
+    typed = step(journey, "typed")
+    assert typed["lines"] == ["defmodule Demo do", FIXED_A, "", LINE_B, NEW_LINE, "end", ""]
+    assert typed["published"]["version"] == typed["version"]
+    raw = sorted(typed["published"]["diagnostics"], key=lambda d: d["range"]["start"]["line"])
+    assert codes(raw) == ["EP802", "EP102"], raw
+    assert_lsp_range(raw[0], 3, LINE_B, "String.length(s) == 0")
+    assert_lsp_range(raw[1], 4, NEW_LINE, "length(ys) > 0")
+    assert codes(typed["flymake"]) == ["EP802", "EP102"]
+    assert_flymake(typed["flymake"][1], 4, NEW_LINE, "length(ys) > 0")
+
+
+def test_quickfix_kind_command_fixes_the_typed_line(journey: dict[str, Any]) -> None:
+    done = step(journey, "command_fixed")
+    assert done["menu"]["kind_prompt"], "the action-kind prompt was not shown"
+    assert done["request"]["params"]["context"]["only"] == ["quickfix"]
+    assert done["menu"]["default"] == "Replace with `ys != []`", done["menu"]
+    assert done["lines"] == ["defmodule Demo do", FIXED_A, "", LINE_B, FIXED_NEW, "end", ""]
+    assert codes(done["published"]["diagnostics"]) == ["EP802"]
+    assert codes(done["flymake"]) == ["EP802"]
