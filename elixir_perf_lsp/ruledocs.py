@@ -28,6 +28,7 @@ def render_rule(rule: Rule) -> str:
     for title, body in sections.items():
         heading = title if title == "Use instead:" else f"## {title}"
         parts += [heading, "", body, ""]
+    parts += _examples(rule)
     parts += [
         "## Suppressing",
         "",
@@ -37,6 +38,33 @@ def render_rule(rule: Rule) -> str:
         "",
     ]
     return "\n".join(parts)
+
+
+def _block(code: str) -> list[str]:
+    return ["```elixir", code.rstrip("\n"), "```"]
+
+
+def _examples(rule: Rule) -> list[str]:
+    """The rule's test examples, so the page shows exactly what the tests check."""
+    parts = ["## Examples", "", "Reported (each is a test case):", ""]
+    for example in rule.bad:
+        elixir, otp = example.target
+        if elixir is not None or otp is not None:
+            version = ".".join(map(str, elixir)) if elixir else "any"
+            parts += [f"With target Elixir {version}, OTP {otp if otp is not None else 'any'}:", ""]
+        parts += _block(example.source)
+        if example.fixed is None:
+            parts += ["", "No automatic fix for this one.", ""]
+        else:
+            kind = (
+                "unsafe fix, applied only with `--unsafe-fixes`" if example.unsafe else "safe fix"
+            )
+            parts += ["", f"After the {kind}:", "", *_block(example.fixed), ""]
+    if rule.ok:
+        parts += ["Not reported:", ""]
+        for example in rule.ok:
+            parts += [*_block(example.source), ""]
+    return parts
 
 
 def render_hover(rule: Rule, message: str) -> str:

@@ -57,6 +57,7 @@ def register(server: ElixirPerfServer) -> None:
             session.workspace_root = Path(params.root_path)
         if params.initialization_options is not None:
             apply_settings(ls, params.initialization_options)
+        workspace.initialize(ls)  # offers workspace/diagnostic when the setting is on
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ElixirPerfServer, params: types.InitializedParams) -> None:

@@ -114,10 +114,12 @@ def register(server: ElixirPerfServer) -> None:
             )
         workspace.file_closed(ls, uri)  # with workspace diagnostics on: report it from disk
 
+    # pygls sets `workspace_diagnostics` from whether workspace/diagnostic has a
+    # handler: workspace.py registers one at initialize when the setting is on.
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(
-            identifier="elixir-perf", inter_file_dependencies=False, workspace_diagnostics=True
+            identifier="elixir-perf", inter_file_dependencies=False, workspace_diagnostics=False
         ),
     )
     @guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
