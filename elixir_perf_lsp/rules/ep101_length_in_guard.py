@@ -71,7 +71,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = "a guard `length(list) > 0` on a 100k-element list costs ~160 µs per call; `[_ | _]` costs ~0.02 µs, whatever the length."
+COST = "a guard `length(l) > 0` costs 127 µs per call on a 100k-element list (1.27 µs at 1k) vs 13 ns for `[_ | _]` in the head; in a recursion over the same list it is quadratic: 567 ms vs 49 µs at 30k elements, 6.4 s vs 0.17 ms at 100k."
 
 QUERY = """
 (binary_operator operator: "when" right: (_) @guard) @when

@@ -58,7 +58,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = "`length(list) == 0` on 100k elements costs ~160 µs; `list == []` ~0.02 µs."
+COST = "`length(l) == 0` on a 100k-element list costs 128 µs vs 13 ns for `l == []` (1k: 1.27 µs); `Enum.count(l, f) > 0` vs `Enum.any?(l, f)` with the first match halfway: 1.34 ms vs 0.53 ms."
 
 QUERY = """
 (binary_operator

@@ -55,7 +55,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = "building 100k elements with `acc ++ [x]` took 11.5 s; `[x | acc]` + `Enum.reverse/1` took 0.85 ms."
+COST = "at 100k elements, `acc ++ [x]` in a reduce took 16.0 s vs 1.8 ms for `[x | acc]` + `Enum.reverse/1` (10k: 144 ms vs 0.15 ms)."
 
 QUERY = """
 (binary_operator left: (identifier) operator: "++") @append

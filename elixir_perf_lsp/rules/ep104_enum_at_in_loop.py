@@ -64,10 +64,7 @@ from elixir_perf_lsp.engine.model import FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "summing 100k elements with `for i <- 0..n-1, do: Enum.at(list, i)` took 5.0 s; "
-    "`Enum.reduce/3` over the list took 0.5 ms, `Enum.with_index/1` 1.5 ms."
-)
+COST = "summing a 100k-element list through `Enum.at(list, i)` took 8.3 s vs 0.43 ms iterating the list (10k: 82 ms vs 42 µs)."
 
 QUERY = """
 (call

@@ -96,11 +96,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    'building a binary of 100k pieces with `x <> "," <> acc` took 2.9 s; appending '
-    '(`acc <> x <> ","`) took 3.1 ms. Appending while matching the accumulator '
-    "(`<<_, _::binary>> = acc`) each step took 20.2 s."
-)
+COST = 'building a binary from 100k short strings with `x <> "," <> acc` took 7.6 s vs 2.7 ms collecting iodata and flattening once (10k: 81 ms vs 0.38 ms); appending while matching the accumulator every step took 28.6 s at 100k.'
 
 QUERY = """
 (binary_operator operator: "<>") @concat

@@ -73,11 +73,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "per call on Elixir 1.14 / OTP 25, `Regex.compile!/2` 1.65 µs and `:re.run/2` with a "
-    "string pattern 1.23 µs, vs 0.42 µs for a `~r` literal and 0.46 µs for a module "
-    "attribute (100k matches: 159 ms vs 39 ms); on Elixir 1.20 / OTP 29, 1.53 µs vs 0.98 µs."
-)
+COST = 'per call, `Regex.compile!/1` of a constant pattern took 1.70 µs vs 0.67 µs with a `@attr ~r` (2.1–2.6×); `:re.run(s, "pattern")` took 1.17 µs vs 0.47 µs with a precompiled pattern.'
 
 QUERY = """
 (call

@@ -67,11 +67,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "appending 10k lines with `File.write(p, l, [:append])` per line took 509 ms; one "
-    "`File.open` + `IO.binwrite/2` per line 42 ms; one `File.write/2` of the iodata 0.16 ms "
-    "(Elixir 1.20 / OTP 29: 856 ms, 127 ms, 0.23 ms)."
-)
+COST = "appending 10k lines with one `File.write!(p, line, [:append])` each took 619 ms vs 61 ms with one `File.open!` + `IO.binwrite/2` and 0.70 ms with one `File.write!/2` of the iodata."
 
 QUERY = """
 (call

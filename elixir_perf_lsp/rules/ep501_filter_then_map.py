@@ -75,10 +75,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures
 
-COST = (
-    "on 100k elements `Enum.filter |> Enum.map` took 1.7 ms, the `for` comprehension "
-    "1.0 ms (2.0 ms vs 0.95 ms on Elixir 1.20 / OTP 29)."
-)
+COST = "at 100k elements, `Enum.filter |> Enum.map` took 1.56 ms vs 0.64 ms for `for x <- l, pred, do: f` (2.4×; 1.5–1.6× at 10–1k elements)."
 
 QUERY = """
 (call

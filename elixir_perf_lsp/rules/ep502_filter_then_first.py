@@ -63,10 +63,7 @@ from elixir_perf_lsp.engine.model import Applicability, Fix, FixAvailability, Se
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "on 100k elements with the match at 10% of the list, `Enum.filter |> List.first` "
-    "took 526 µs and `Enum.find` 55 µs (10 times faster); with the match last, both ~525 µs."
-)
+COST = "100k elements, one match at 10%: `Enum.filter |> List.first` 1.08 ms vs 0.105 ms for `Enum.find` (10×); 90% of elements matching: 2.76 ms vs 0.10 ms (27×); only the last one matching: 1.11 ms vs 1.05 ms (no gain)."
 
 QUERY = """
 (call

@@ -49,10 +49,7 @@ from elixir_perf_lsp.engine.model import Applicability, Fix, FixAvailability, Se
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures
 
-COST = (
-    "on 100k elements `Enum.filter |> Enum.count` took 918 µs, `Enum.filter |> length` "
-    "941 µs and `Enum.count/2` 758 µs."
-)
+COST = "`Enum.filter |> Enum.count` vs `Enum.count/2`: 1.41 ms vs 0.93 ms at 100k elements (1.5×; 1.2–1.8× across runs), but at 1k `Enum.count/2` was slower in every run (9.3 µs vs 7.0 µs)."
 
 QUERY = """
 (call

@@ -98,10 +98,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "n users x m departments, `Enum.find` per user vs one map built before the loop: "
-    "1k x 1k 4.1 ms vs 0.13 ms (31x); 100k x 1k 404 ms vs 4.7 ms (86x)."
-)
+COST = "1k users × 1k departments: `Enum.find` per user took 8.2 ms vs 0.19 ms with one `Map.new` + `Map.fetch!` (43×); 100k × 1k: 800 ms vs 6.1 ms (131×)."
 
 QUERY = """
 (call

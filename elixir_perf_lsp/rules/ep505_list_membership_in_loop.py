@@ -74,10 +74,7 @@ from elixir_perf_lsp.engine.model import FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "10k membership tests against a list of 1k: `x in list` 7.1 ms vs `MapSet.member?` "
-    "0.29 ms (25x); 10k elements: 68.7 ms vs 0.35 ms; up to 4 elements the list is as fast."
-)
+COST = "10k `x in list` tests against a 1k-element list took 11.8 ms vs 0.58 ms with `MapSet.new` + `MapSet.member?` (20×; 27× with a prebuilt set); 10k elements: 116 ms vs 2.3 ms; up to 4 elements the list is as fast."
 
 QUERY = """
 (binary_operator operator: _ @ep505.op (#any-of? @ep505.op "in" "not in")) @ep505.in

@@ -69,10 +69,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "on 100k elements `Enum.reverse(a) ++ b` took 1.45 ms and `Enum.reverse(a, b)` "
-    "0.15 ms (b of 10 elements; median of 50 runs)."
-)
+COST = "at 100k elements, `Enum.reverse(a) ++ b` took 3.3 ms vs 0.70 ms for `Enum.reverse(a, b)` (4.7×; 2× at 10–1k elements)."
 
 QUERY = """
 (binary_operator operator: "++") @ep506_concat

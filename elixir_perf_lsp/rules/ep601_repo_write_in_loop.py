@@ -67,10 +67,7 @@ from elixir_perf_lsp.engine.model import FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "Not measured here (it needs a database): each call is one database round trip, so n "
-    "elements cost n round trips — the N+1 pattern — where one batched statement costs one."
-)
+COST = "not measured (it needs a database): one round trip per element where one batched statement makes one; the cost is n × (latency + per-statement work), set by the database and network, not by the BEAM."
 
 WRITES = frozenset(
     {

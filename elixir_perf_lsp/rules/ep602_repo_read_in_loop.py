@@ -56,11 +56,7 @@ from elixir_perf_lsp.rules.ep601_repo_write_in_loop import (
 )
 from elixir_perf_lsp.syntax import Captures
 
-COST = (
-    "Not measured here (it needs a database): one query per element — the N+1 pattern — so "
-    "n elements cost n round trips where a preload, a join or `where: x.id in ^ids` costs one "
-    "or two."
-)
+COST = "not measured (it needs a database): one query per element (N+1) where a preload, a join or `where: x.id in ^ids` makes one round trip."
 
 QUERY = """
 (call

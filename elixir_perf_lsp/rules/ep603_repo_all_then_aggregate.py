@@ -55,10 +55,7 @@ from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.rules.ep601_repo_write_in_loop import repo_call
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "Not measured here (it needs a database): the cost grows with the number of rows "
-    "fetched and decoded, where an aggregate returns one value."
-)
+COST = "not measured (it needs a database): every row is fetched, sent and decoded to compute one value that `Repo.aggregate/3` or the query itself returns."
 
 QUERY = """
 (call

@@ -72,11 +72,7 @@ from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.rules.ep601_repo_write_in_loop import repo_call
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "1,000 elements through `Task.async_stream` with a closure capturing a 100k-entry map "
-    "(2.9 MB): 1,793 ms and 4 MB per task, vs 6.1 ms and 2 KB when only the needed value is "
-    "captured (1k-entry map: 18.6 ms vs 5.4 ms)."
-)
+COST = "1,000 items through `Task.async_stream` whose closure captures a 100k-entry map (2.9 MiB) to read one field: 2.7–4.3 s vs 6–8 ms with the field bound outside the closure; each task process holds 3.9 MiB vs 2.8 KiB."
 
 QUERY = """
 (call

@@ -92,13 +92,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = (
-    "100k CPU-bound tasks (2,000 reductions each): `Task.async` per element then "
-    "`Task.await` 7.2 s and 147 MB peak memory, `Task.async_stream` with "
-    "`max_concurrency: 2` 3.9 s and 35 MB. Work that waits (5 ms sleep, 10k elements) "
-    "went the other way: 0.13 s unbounded, 30.6 s bounded to 2, so size "
-    "`:max_concurrency` for the work."
-)
+COST = "CPU-bound jobs: one `Task.async` per item took 82 ms for 10k items vs 75 ms with `Task.async_stream` (no speed difference), but 100k items cost 114–157 MiB of extra memory vs 6–11 MiB; for a 5 ms I/O-bound job, `max_concurrency: System.schedulers_online()` made 100 items take 302 ms vs 6.3 ms, so the bound must fit the job."
 
 QUERY = """
 (call

@@ -45,10 +45,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures
 
-COST = (
-    "`String.length(s) == 0` took 35 µs on a 1,000-character string and 4.6 ms on a "
-    '100k one; `s == ""` took 14-20 ns whatever the length.'
-)
+COST = '`String.length(s) == 0` took 40 µs on a 1,000-byte ASCII string (40–160 µs across runs) and 3.8 ms on a 100,000-byte one, vs 14 ns for `s == ""` at any size.'
 
 QUERY = """
 (binary_operator
