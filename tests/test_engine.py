@@ -94,7 +94,7 @@ def test_a_rule_that_raises_is_skipped_and_the_others_still_report(monkeypatch) 
     monkeypatch.setattr(
         analyze_module,
         "_combined_query",
-        lambda: analyze_module._CombinedQuery(combined.query, owners),
+        lambda scope=None: analyze_module._CombinedQuery(combined.query, owners),
     )
     result = analyze(("def f(xs) when length(xs) == 0, do: 1\n" + EMPTY_CHECK).encode())
     assert [f.code for f in result.findings] == ["EP102"]

@@ -50,9 +50,12 @@ class _CombinedQuery:
 
 
 @cache
-def _combined_query() -> _CombinedQuery:
+def _combined_query(scope: str | None = None) -> _CombinedQuery:
+    """All rules' patterns in one query (or those of one scope, for incremental runs)."""
     # Rules without a query (EP001) are computed by the engine itself.
-    rules = tuple(r for r in all_rules() if r.query.strip())
+    rules = tuple(
+        r for r in all_rules() if r.query.strip() and (scope is None or r.scope == scope)
+    )
     parts: list[str] = []
     starts: list[int] = []
     offset = 0
@@ -96,7 +99,7 @@ def collect(
     With `windows`, only matches that start inside one of those byte ranges count.
     """
     ctx = Context(source, root, options.target)
-    combined = _combined_query()
+    combined = _combined_query(scope)
     broken: set[str] = set()
     rule_errors: list[str] = []
     raw: list[Finding] = []
@@ -113,8 +116,6 @@ def collect(
                 return raw, rule_errors
             rule = combined.owners[index]
             if rule.code in broken or not options.selection.enables(rule.code):
-                continue
-            if scope is not None and rule.scope != scope:
                 continue
             if window is not None and not _starts_within(captures, window):
                 continue
