@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from elixir_perf_lsp import syntax
+from elixir_perf_lsp.analysis.nodes import definition_name
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
 from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix
@@ -34,9 +35,10 @@ class Analysis:
     rule_errors: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     # What incremental re-analysis reuses: findings before cleaning and suppression,
-    # and the top-level forms they were computed over.
+    # and the top-level forms they were computed over: (start, end, kind), where
+    # kind is "def:<name>" for a function clause and "" for anything else.
     raw: list[Finding] = field(default_factory=list)
-    forms: list[tuple[int, int]] = field(default_factory=list)
+    forms: list[tuple[int, int, str]] = field(default_factory=list)
     # Why the file was not (fully) analysed, for the user: size limits, time budget.
     skipped: str | None = None
     # Codes of the rules that raised (each is also described in rule_errors).
@@ -53,9 +55,7 @@ class _CombinedQuery:
 def _combined_query(scope: str | None = None) -> _CombinedQuery:
     """All rules' patterns in one query (or those of one scope, for incremental runs)."""
     # Rules without a query (EP001) are computed by the engine itself.
-    rules = tuple(
-        r for r in all_rules() if r.query.strip() and (scope is None or r.scope == scope)
-    )
+    rules = tuple(r for r in all_rules() if r.query.strip() and (scope is None or r.scope == scope))
     parts: list[str] = []
     starts: list[int] = []
     offset = 0
@@ -135,7 +135,7 @@ def finish(
     options: Options,
     raw: list[Finding],
     rule_errors: list[str],
-    forms: list[tuple[int, int]] | None = None,
+    forms: list[tuple[int, int, str]] | None = None,
 ) -> Analysis:
     """Clean raw findings against the tree, then apply suppressions."""
     findings = _clean(raw, root)
@@ -158,13 +158,14 @@ def finish(
 _CONTAINER_BYTES = frozenset({b"defmodule", b"defimpl", b"defprotocol"})
 
 
-def form_spans(root: syntax.Node) -> list[tuple[int, int]]:
-    """Byte spans of the top-level forms: definitions and module-level expressions.
+def form_spans(root: syntax.Node) -> list[tuple[int, int, str]]:
+    """The top-level forms, definitions and module-level expressions, as
+    (start, end, kind) with kind "def:<name>" for function clauses, else "".
 
     Module bodies are opened up, so a file holding one big `defmodule` still
     splits into its functions; ERROR nodes are opened up too.
     """
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, str]] = []
     stack = list(reversed(root.children))
     while stack:
         node = stack.pop()
@@ -176,8 +177,43 @@ def form_spans(root: syntax.Node) -> list[tuple[int, int]]:
             stack.extend(reversed(body.children))
             continue
         if node.is_named:
-            spans.append((node.start_byte, node.end_byte))
+            spans.append((node.start_byte, node.end_byte, _form_kind(node)))
     return spans
+
+
+# Attributes that document or type a function: they cannot change what any rule
+# finds elsewhere, only where a fix inserts code above the function they precede.
+_ANNOTATIONS = frozenset(
+    {
+        b"doc",
+        b"spec",
+        b"impl",
+        b"since",
+        b"deprecated",
+        b"typedoc",
+        b"moduledoc",
+        b"type",
+        b"typep",
+        b"opaque",
+        b"callback",
+        b"macrocallback",
+        b"dialyzer",
+    }
+)
+
+
+def _form_kind(node: syntax.Node) -> str:
+    name = definition_name(node)
+    if name:
+        return f"def:{name}"
+    if node.type == "unary_operator" and node.child_count == 2:
+        operand = node.child(1)
+        target = operand.child(0) if operand is not None and operand.type == "call" else operand
+        if target is not None and target.type == "identifier" and target.text in _ANNOTATIONS:
+            return "annotation"
+    if node.type == "comment":
+        return "annotation"
+    return ""
 
 
 def _container_body(node: syntax.Node) -> syntax.Node | None:

@@ -37,19 +37,55 @@ def reanalyze(
         return analyze(source, tree, options)
     root = tree.root_node
     forms = form_spans(root)
-    windows = _windows(previous.forms, forms, edit)
+    windows, touched = _windows(previous.forms, forms, edit)
+    file_windows = _file_rule_windows(windows, touched, forms)
     file_scoped = {r.code for r in all_rules() if r.scope == "file"}
-    kept = [
-        shifted
-        for f in previous.raw
-        if f.code not in file_scoped
-        and options.selection.enables(f.code)
-        and (shifted := _shift(f, edit)) is not None
-        and not any(_touches(shifted.start, shifted.end, w) for w in windows)
-    ]
+    kept = []
+    for f in previous.raw:
+        if not options.selection.enables(f.code):
+            continue
+        shifted = _shift(f, edit)
+        if shifted is None:
+            continue
+        scope_windows = file_windows if f.code in file_scoped else windows
+        if scope_windows is None or any(
+            _touches(shifted.start, shifted.end, w) for w in scope_windows
+        ):
+            continue
+        kept.append(shifted)
     fresh, errors = collect(source, root, options, windows, scope="form")
-    whole, more_errors = collect(source, root, options, scope="file") if file_scoped else ([], [])
+    whole, more_errors = collect(source, root, options, file_windows, scope="file")
     return finish(source, root, options, kept + fresh + whole, errors + more_errors, forms)
+
+
+def _file_rule_windows(
+    windows: list[tuple[int, int]],
+    touched: list[str],
+    forms: list[tuple[int, int, str]],
+) -> list[tuple[int, int]] | None:
+    """Where file-scoped rules must re-run, or None for the whole file.
+
+    They read beyond their form, but only two kinds of neighbour: module-level
+    forms (attributes, script bindings) and the other clauses of the same
+    function. An edit touching a module-level form re-runs them everywhere; an
+    edit inside a function re-runs them on every clause of that function.
+    """
+    if any(kind == "" for kind in touched):
+        return None
+    names = {kind for kind in touched if kind.startswith("def:")}
+    spans = windows + [(s, e) for s, e, kind in forms if kind in names]
+    # Annotations (@doc, @spec, comments) move the insertion point of fixes for
+    # the function they precede: re-run on the forms that follow, up to that def.
+    for i, (s, e, kind) in enumerate(forms):
+        if kind == "annotation" and any(_touches(s, e, w) for w in windows):
+            j = i + 1
+            while j < len(forms) and forms[j][2] == "annotation":
+                j += 1
+            if j < len(forms):
+                following = forms[j][2]
+                spans += [(fs, fe) for fs, fe, k in forms[i : j + 1]]
+                spans += [(fs, fe) for fs, fe, k in forms if following and k == following]
+    return _merge(spans)
 
 
 def _map(position: int, edit: ByteEdit) -> int:
@@ -76,9 +112,12 @@ def _touches(start: int, end: int, window: tuple[int, int]) -> bool:
     return start <= window[1] and window[0] <= end
 
 
-def _touching(forms: Sequence[tuple[int, int]], window: tuple[int, int]) -> list[tuple[int, int]]:
+Form = tuple[int, int, str]
+
+
+def _touching(forms: Sequence[Form], window: tuple[int, int]) -> list[Form]:
     """The forms (sorted, disjoint) that touch `window`."""
-    ends = [e for _s, e in forms]
+    ends = [f[1] for f in forms]
     i = bisect_left(ends, window[0])
     out = []
     while i < len(forms) and forms[i][0] <= window[1]:
@@ -88,20 +127,24 @@ def _touching(forms: Sequence[tuple[int, int]], window: tuple[int, int]) -> list
 
 
 def _windows(
-    old_forms: list[tuple[int, int]],
-    new_forms: list[tuple[int, int]],
+    old_forms: list[Form],
+    new_forms: list[Form],
     edit: ByteEdit,
-) -> list[tuple[int, int]]:
-    """Merged byte ranges (new coordinates) of every form the edit may have affected."""
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """Merged byte ranges (new coordinates) of every form the edit may have
+    affected, and the kinds of those forms, old and new."""
     seeds = [(edit.start, edit.new_end), *edit.changed]
-    seeds += [
-        (_map(s, edit), _map(e, edit)) for s, e in _touching(old_forms, (edit.start, edit.old_end))
-    ]
-    spans = [f for seed in seeds for f in _touching(new_forms, seed)]
-    spans += seeds
-    spans.sort()
+    old_touched = _touching(old_forms, (edit.start, edit.old_end))
+    seeds += [(_map(s, edit), _map(e, edit)) for s, e, _kind in old_touched]
+    new_touched = [f for seed in seeds for f in _touching(new_forms, seed)]
+    spans = [(s, e) for s, e, _kind in new_touched] + seeds
+    kinds = [kind for _s, _e, kind in old_touched + new_touched]
+    return _merge(spans), kinds
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
