@@ -208,3 +208,12 @@ def test_version() -> None:
     from elixir_perf_lsp import __version__
 
     assert run("--version").stdout.strip() == f"elixir-perf-lsp {__version__}"
+
+
+def test_force_exclude_applies_config_excludes_to_named_files(tmp_path: Path) -> None:
+    (tmp_path / ".elixir-perf.toml").write_text('exclude = ["gen/**"]\n')
+    (tmp_path / "gen").mkdir()
+    named = tmp_path / "gen" / "a.ex"
+    named.write_text(GUARD)
+    assert run("check", str(named)).returncode == 1  # named files are checked as given
+    assert run("check", "--force-exclude", str(named)).returncode == 0

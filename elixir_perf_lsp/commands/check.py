@@ -89,6 +89,9 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
         if isinstance(item, str):
             yield FileResult(item.split(":")[0], errors=[item])
     jobs = [item for item in found if not isinstance(item, str)]
+    if args.force_exclude:
+        # Tools that pass file names (pre-commit, editors) want excludes honoured too.
+        jobs = [(path, False) for path, _explicit in jobs]
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
         for result in _run_jobs(jobs, settings):
             advance()
