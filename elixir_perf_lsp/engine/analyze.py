@@ -51,6 +51,11 @@ class _CombinedQuery:
     owners: tuple[Rule, ...]  # owner of pattern i
 
 
+def warm_up() -> None:
+    """Load the rules and compile the query now rather than on the first keystroke."""
+    _combined_query()
+
+
 @cache
 def _combined_query(scope: str | None = None) -> _CombinedQuery:
     """All rules' patterns in one query (or those of one scope, for incremental runs)."""
@@ -99,7 +104,10 @@ def collect(
     With `windows`, only matches that start inside one of those byte ranges count.
     """
     ctx = Context(source, root, options.target)
-    combined = _combined_query(scope)
+    # Within windows the query visits little, so the one all-rules query serves and
+    # other scopes are filtered here; only a whole-file pass for one scope gets its
+    # own (smaller) query, compiled on first use.
+    combined = _combined_query(scope if windows is None else None)
     broken: set[str] = set()
     rule_errors: list[str] = []
     raw: list[Finding] = []
@@ -115,6 +123,8 @@ def collect(
                 )
                 return raw, rule_errors
             rule = combined.owners[index]
+            if scope is not None and rule.scope != scope:
+                continue
             if rule.code in broken or not options.selection.enables(rule.code):
                 continue
             if window is not None and not _starts_within(captures, window):
