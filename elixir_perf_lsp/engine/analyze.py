@@ -51,11 +51,6 @@ class _CombinedQuery:
     owners: tuple[Rule, ...]  # owner of pattern i
 
 
-def warm_up() -> None:
-    """Load the rules and compile the query now rather than on the first keystroke."""
-    _combined_query()
-
-
 @cache
 def _combined_query(scope: str | None = None) -> _CombinedQuery:
     """All rules' patterns in one query (or those of one scope, for incremental runs)."""

@@ -61,12 +61,8 @@ def register(server: ElixirPerfServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ElixirPerfServer, params: types.InitializedParams) -> None:
-        from elixir_perf_lsp.engine.analyze import warm_up
         from elixir_perf_lsp.server.sync import relint_all
 
-        # After `initialize` is answered (start-up stays fast) and before the first
-        # buffer needs it: loading rules and compiling the query take ~0.3 s.
-        warm_up()
         if await pull_configuration(ls):
             # Documents opened while we waited were linted with the old settings.
             relint_all(ls)
