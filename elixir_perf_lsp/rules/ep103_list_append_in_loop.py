@@ -40,11 +40,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.binaries import wrap_result
 from elixir_perf_lsp.analysis.loops import Accumulator, accumulator_of
 from elixir_perf_lsp.analysis.nodes import (
     identifiers_named,
     operator,
-    pipe_source,
     same_node,
     strip_parens,
     tail_expressions,
@@ -53,7 +53,7 @@ from elixir_perf_lsp.analysis.nodes import (
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.syntax import Captures
 
 COST = "at 100k elements, `acc ++ [x]` in a reduce took 16.0 s vs 1.8 ms for `[x | acc]` + `Enum.reverse/1` (10k: 144 ms vs 0.15 ms)."
 
@@ -126,39 +126,11 @@ def _fix(acc: Accumulator) -> Fix | None:
             content = f"Enum.reverse({text(right)}, {acc.name})"
             applicability = Applicability.UNSAFE
         edits.append(Edit(tail.start_byte, tail.end_byte, content))
-    wrap = _reverse_result(acc.result)
+    wrap = wrap_result(acc.result, "Enum.reverse")
     if wrap is None:
         return None
     edits.extend(wrap)
     return Fix("Prepend to the accumulator and reverse once", applicability, tuple(edits))
-
-
-_PIPE_OK_PARENTS = frozenset(
-    {"body", "block", "do_block", "else_block", "arguments", "source", "pair", "list", "tuple"}
-)
-
-
-def _reverse_result(result: Node) -> list[Edit] | None:
-    """Edits that reverse the value of `result` (a reduce call or a `for`)."""
-    pipe = result.parent if pipe_source(result) is not None else None
-    if pipe is None:
-        return [
-            Edit(result.start_byte, result.start_byte, "Enum.reverse("),
-            Edit(result.end_byte, result.end_byte, ")"),
-        ]
-    parent = pipe.parent
-    if parent is None:
-        return None
-    ok = parent.type in _PIPE_OK_PARENTS or (
-        parent.type == "binary_operator"
-        and (
-            (operator(parent) == "|>" and same_node(parent.child_by_field_name("left"), pipe))
-            or (operator(parent) == "=" and same_node(parent.child_by_field_name("right"), pipe))
-        )
-    )
-    if not ok:
-        return None
-    return [Edit(pipe.end_byte, pipe.end_byte, " |> Enum.reverse()")]
 
 
 RULE = Rule(
