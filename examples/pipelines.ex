@@ -32,5 +32,14 @@ defmodule Examples.Pipelines do
     |> Enum.map(&Task.await/1)
   end
 
+  # EP701: every task gets its own copy of the whole map, to read one field.
+  def with_timeouts(ids, config) do
+    settings = Map.new(config)
+
+    ids
+    |> Task.async_stream(fn id -> {id, settings.timeout} end)
+    |> Enum.to_list()
+  end
+
   defp fetch(url), do: url
 end
