@@ -174,6 +174,15 @@ def layer_from_mapping(
             elif key == "severity":
                 values["severity"] = parse_severity(value, known)
         except ValueError as exc:
+            if key == "severity" and isinstance(value, Mapping):
+                # Point at the offending `CODE = "…"` line inside the table.
+                bad = next((str(c) for c in value if str(c) in str(exc)), None)
+                if bad is not None:
+                    start = text.find("[severity]")
+                    sub = _line_of(text[start:], bad) if start >= 0 else None
+                    if sub is not None:
+                        line = text.count("\n", 0, start) + sub
+                        key = f"severity.{bad}"
             raise ConfigError(str(exc), path, line, key) from None
     return Layer(path=path, **values)
 

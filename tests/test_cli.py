@@ -217,3 +217,13 @@ def test_force_exclude_applies_config_excludes_to_named_files(tmp_path: Path) ->
     named.write_text(GUARD)
     assert run("check", str(named)).returncode == 1  # named files are checked as given
     assert run("check", "--force-exclude", str(named)).returncode == 0
+
+
+def test_a_bad_severity_names_its_own_line(tmp_path: Path) -> None:
+    (tmp_path / ".elixir-perf.toml").write_text(
+        'select = ["EP"]\n\n[severity]\nEP101 = "warning"\nEP102 = "loud"\n'
+    )
+    (tmp_path / "a.ex").write_text(GUARD)
+    result = run("check", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path / '.elixir-perf.toml'}:5: `severity.EP102`:" in result.stderr
