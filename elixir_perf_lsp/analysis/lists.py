@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from elixir_perf_lsp.analysis.nodes import COMPARISONS, int_value, operator, strip_parens
 from elixir_perf_lsp.syntax import Node
 
+# Operand node types that need no parentheses in front of `==` / `!=`.
+TIGHT_OPERANDS = frozenset(
+    {"identifier", "call", "list", "tuple", "map", "access_call", "dot", "string", "atom", "sigil"}
+)
+
 _FLIPPED = {
     "==": "==",
     "!=": "!=",

@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.eagerness import is_eager
-from elixir_perf_lsp.analysis.lists import LengthTest, read_comparison
+from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, LengthTest, read_comparison
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
@@ -65,11 +65,6 @@ QUERY = """
   operator: _ @operator
   (#any-of? @operator "==" "!=" "===" "!==" ">" ">=" "<" "<=")) @comparison
 """
-
-# Operands that need no parentheses in front of `==`.
-_TIGHT = frozenset(
-    {"identifier", "call", "list", "tuple", "map", "access_call", "dot", "string", "atom"}
-)
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
@@ -112,7 +107,7 @@ def _replacement(
     kind: str, test: LengthTest, operand: str, node: Node, extra: list[Node]
 ) -> tuple[str | None, Applicability]:
     if kind == "length":
-        x = operand if node.type in _TIGHT else f"({operand})"
+        x = operand if node.type in TIGHT_OPERANDS else f"({operand})"
         if test.exact == 0 or test.at_most == 0:
             return f"{x} == []", Applicability.SAFE
         if test.at_least == 1:

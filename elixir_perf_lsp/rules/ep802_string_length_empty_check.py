@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.lists import LengthTest, read_comparison
+from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, LengthTest, read_comparison
 from elixir_perf_lsp.analysis.nodes import call_args, call_name, counted_operand, text
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
@@ -52,11 +52,6 @@ QUERY = """
   operator: _ @operator
   (#any-of? @operator "==" "!=" "===" "!==" ">" ">=" "<" "<=")) @comparison
 """
-
-# Operands that need no parentheses in front of `==`.
-_TIGHT = frozenset(
-    {"identifier", "call", "list", "tuple", "map", "access_call", "dot", "string", "atom", "sigil"}
-)
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
@@ -82,7 +77,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     else:
         return
     subject = ctx.text(operand)
-    if operand.type not in _TIGHT:
+    if operand.type not in TIGHT_OPERANDS:
         subject = f"({subject})"
     replacement = f'{subject} {relation} ""'
     message = (
