@@ -45,15 +45,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.scope import describe_loop
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.rules.ep601_repo_write_in_loop import (
+from elixir_perf_lsp.analysis.ecto import (
     per_element_loop,
     repo_call,
     report_node,
 )
+from elixir_perf_lsp.analysis.scope import describe_loop
+from elixir_perf_lsp.engine.context import Context
+from elixir_perf_lsp.engine.model import FixAvailability, Severity
+from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures
 
 COST = "not measured (it needs a database): one query per element (N+1) where a preload, a join or `where: x.id in ^ids` makes one round trip."

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.ecto import repo_call
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
@@ -52,7 +53,6 @@ from elixir_perf_lsp.analysis.nodes import (
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.rules.ep601_repo_write_in_loop import repo_call
 from elixir_perf_lsp.syntax import Captures, Node
 
 COST = "not measured (it needs a database): every row is fetched, sent and decoded to compute one value that `Repo.aggregate/3` or the query itself returns."

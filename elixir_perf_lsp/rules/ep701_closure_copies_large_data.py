@@ -51,6 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.ecto import repo_call
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
     effective_args,
@@ -69,7 +70,6 @@ from elixir_perf_lsp.analysis.scope import (
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.rules.ep601_repo_write_in_loop import repo_call
 from elixir_perf_lsp.syntax import Captures, Node
 
 COST = "1,000 items through `Task.async_stream` whose closure captures a 100k-entry map (2.9 MiB) to read one field: 2.7–4.3 s vs 6–8 ms with the field bound outside the closure; each task process holds 3.9 MiB vs 2.8 KiB."

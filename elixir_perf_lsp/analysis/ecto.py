@@ -1,0 +1,81 @@
+"""Recognising Ecto repository calls and the loops that repeat them (EP601-EP603, EP701)."""
+
+from __future__ import annotations
+
+import re
+
+from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
+from elixir_perf_lsp.analysis.nodes import (
+    as_definition,
+    call_name,
+    descendants,
+    effective_args,
+    operator,
+)
+from elixir_perf_lsp.syntax import Node
+
+_REPO = re.compile(r"(?:[A-Z][A-Za-z0-9_]*\.)*Repo")
+_BATCHING = frozenset({"chunk_every", "chunk_by", "chunk_while", "chunk_every!"})
+
+
+def repo_call(call: Node) -> tuple[str, str] | None:
+    """(repo alias, function) when `call` is `Repo.f`/`MyApp.Repo.f` (with or without args)."""
+    module, name = call_name(call)
+    if module is None or not _REPO.fullmatch(module):
+        return None
+    return module, name
+
+
+def per_element_loop(node: Node) -> Loop | None:
+    """The loop running `node` once per element of a collection, if any.
+
+    Recursion counts only when the function destructures a list (`[h | t]`) and
+    does not `receive`; loops over `chunk_every` batches do not count.
+    """
+    loop = enclosing_loop(node)
+    if loop is None:
+        return None
+    if loop.kind == "recursion":
+        definition = as_definition(loop.node)
+        if definition is None:
+            return None
+        walks_list = any(
+            d.type == "binary_operator" and operator(d) == "|"
+            for p in definition.params
+            for d in (p, *descendants(p))
+        )
+        receives = any(
+            d.type == "call" and call_name(d) == (None, "receive") for d in descendants(loop.body)
+        )
+        return loop if walks_list and not receives else None
+    sources: list[Node] = []
+    if loop.kind == "iterator":
+        args = effective_args(loop.node)
+        sources = args[:1]
+    else:
+        sources = [
+            clause
+            for arguments in loop.node.named_children
+            if arguments.type == "arguments"
+            for clause in arguments.named_children
+            if clause.type == "binary_operator" and operator(clause) == "<-"
+        ]
+    for source in sources:
+        for d in (source, *descendants(source)):
+            if d.type == "call" and call_name(d)[1] in _BATCHING:
+                return None
+    return loop
+
+
+def report_node(call: Node) -> Node:
+    """The capture `&Repo.insert/1` as a whole, else the call."""
+    parent = call.parent
+    if (
+        parent is not None
+        and parent.type == "binary_operator"
+        and operator(parent) == "/"
+        and parent.parent is not None
+        and parent.parent.type == "unary_operator"
+    ):
+        return parent.parent
+    return call
