@@ -20,6 +20,7 @@ __all__ = [
     "Query",
     "Tree",
     "changed_ranges",
+    "comment_spans",
     "compile_query",
     "edit_tree",
     "error_ranges",
@@ -83,6 +84,21 @@ def iter_matches(
     if byte_range is not None:
         cursor.set_byte_range(*byte_range)
     yield from cursor.matches(node)
+
+
+@cache
+def _comment_query() -> Query:
+    return compile_query("(comment) @comment")
+
+
+def comment_spans(root: Node) -> list[tuple[int, int]]:
+    """Byte spans of every comment, sorted."""
+    spans = [
+        (node.start_byte, node.end_byte)
+        for _index, captures in iter_matches(_comment_query(), root)
+        for node in captures["comment"]
+    ]
+    return sorted(spans)
 
 
 _ERROR_QUERY_SOURCE = "(ERROR) @error (MISSING) @missing"

@@ -166,3 +166,15 @@ def test_suppressions_for_rules_not_selected_are_not_called_unused() -> None:
     options = Options(selection=RuleSelection(select=("EP001",)))
     source = "# elixir-perf:disable-for-next-line EP102\n" + EMPTY_CHECK
     assert codes(source, options) == []
+
+
+def test_any_fix_that_would_drop_a_comment_is_unsafe() -> None:
+    source = "empty =\n  length(xs) # how many?\n  == 0\n"
+    [finding] = findings(source, "EP102")
+    assert finding.fix is not None and not finding.fix.is_safe
+    assert finding.fix.message.endswith("(drops a comment)")
+
+
+def test_a_fix_that_carries_the_comment_over_stays_safe() -> None:
+    [finding] = findings("empty = length(xs) == 0 # keep me\n", "EP102")
+    assert finding.fix is not None and finding.fix.is_safe

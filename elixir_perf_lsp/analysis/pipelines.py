@@ -709,21 +709,3 @@ def _has_parens(arguments: Node) -> bool:
 
 def grouped(expr: Node, written: str) -> str:
     return f"({written})" if needs_grouping(expr) else written
-
-
-def comments_within(node: Node, start: int, end: int, kept: Iterable[Node] = ()) -> bool:
-    """Whether a comment lies in [start, end) of `node` outside the `kept` nodes.
-
-    Subtrees outside the range or kept whole are not entered, so asking this of
-    every pair of a long pipeline stays linear.
-    """
-    kept_ids = {k.id for k in kept}
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.id in kept_ids or current.end_byte <= start or current.start_byte >= end:
-            continue
-        if current.type == "comment":
-            return True
-        stack.extend(current.children)
-    return False

@@ -295,6 +295,8 @@ def _findings(
         fix = v.fix
         if fix is not None and fix.is_safe and not isinstance(v.node, tuple):
             fix = _demote_in_quoted_code(fix, v.node)
+        if fix is not None:
+            fix = _demote_if_drops_comment(fix, ctx)
         if fix is not None and ctx.crlf:
             fix = _with_crlf(fix)
         out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix))
@@ -304,6 +306,16 @@ def _findings(
 # Code here is data: `quote` returns its AST and `dbg` prints its source, so
 # rewriting it changes what the program sees even when the computation is equal.
 _QUOTING_CALLS = frozenset({b"quote", b"dbg"})
+
+
+def _demote_if_drops_comment(fix: Fix, ctx: Context) -> Fix:
+    """A fix that replaces a comment without carrying its text over loses it:
+    never safe, whatever the rule thought (one check here, for every rule)."""
+    for edit in fix.edits:
+        for start, end in ctx.comments_in(edit.start, edit.end):
+            if ctx.span_text(start, end) not in edit.content:
+                return Fix(f"{fix.message} (drops a comment)", Applicability.UNSAFE, fix.edits)
+    return fix
 
 
 def _demote_in_quoted_code(fix: Fix, node: syntax.Node) -> Fix:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from elixir_perf_lsp.engine.options import Target
 from elixir_perf_lsp.positions import decode
-from elixir_perf_lsp.syntax import Node
+from elixir_perf_lsp.syntax import Node, comment_spans
 
 
 class Context:
-    __slots__ = ("crlf", "root", "source", "target")
+    __slots__ = ("_comments", "crlf", "root", "source", "target")
 
     def __init__(self, source: bytes, root: Node, target: Target) -> None:
         self.source = source
@@ -16,6 +18,20 @@ class Context:
         self.target = target
         # Whether fixes must write CRLF line endings; computed once per analysis.
         self.crlf = b"\r\n" in source
+        self._comments: list[tuple[int, int]] | None = None
+
+    def comments_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Byte spans of the comments lying inside [start, end)."""
+        if self._comments is None:
+            self._comments = comment_spans(self.root) if b"#" in self.source else []
+        first = bisect_left(self._comments, (start, start))
+        out = []
+        for span in self._comments[first:]:
+            if span[0] >= end:
+                break
+            if span[1] <= end:
+                out.append(span)
+        return out
 
     def text(self, node: Node) -> str:
         return decode(self.source[node.start_byte : node.end_byte])

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from elixir_perf_lsp.positions import decode
-from elixir_perf_lsp.syntax import Node, Query, compile_query, iter_matches
+from elixir_perf_lsp.syntax import Node, comment_spans
 
 _DIRECTIVE = re.compile(
     r"#\s*elixir-perf:disable-for-(?P<scope>next-line|this-line|this-file)\b(?P<codes>[^#]*)"
@@ -34,25 +33,19 @@ class Suppression:
         return not self.codes or code in self.codes or name in self.codes
 
 
-@cache
-def _comment_query() -> Query:
-    return compile_query("(comment) @comment")
-
-
 def find_suppressions(source: bytes, root: Node) -> list[Suppression]:
     if b"elixir-perf:" not in source:
         return []
     found: list[Suppression] = []
-    for _index, captures in iter_matches(_comment_query(), root):
-        for node in captures["comment"]:
-            match = _DIRECTIVE.search(decode(source[node.start_byte : node.end_byte]))
-            if match is None:
-                continue
-            scope = match["scope"]
-            codes = frozenset(c.strip(",") for c in match["codes"].split() if c.strip(","))
-            row = node.start_point.row
-            line = {"next-line": row + 1, "this-line": row, "this-file": -1}[scope]
-            found.append(Suppression(scope, line, codes, node.start_byte, node.end_byte))
+    for start, end in comment_spans(root):
+        match = _DIRECTIVE.search(decode(source[start:end]))
+        if match is None:
+            continue
+        scope = match["scope"]
+        codes = frozenset(c.strip(",") for c in match["codes"].split() if c.strip(","))
+        row = source.count(b"\n", 0, start)  # tree-sitter rows, as findings use
+        line = {"next-line": row + 1, "this-line": row, "this-file": -1}[scope]
+        found.append(Suppression(scope, line, codes, start, end))
     return found
 
 

@@ -57,7 +57,6 @@ from elixir_perf_lsp.analysis.pipelines import (
     Step,
     apply_function,
     bare_call_fits,
-    comments_within,
     element_name,
     fresh_name,
     function_looks_pure,
@@ -124,10 +123,6 @@ def _fix(first: Step, second: Step, ctx: Context) -> Fix | None:
     if not function_looks_pure(mapper):
         applicability = Applicability.UNSAFE
         title += " (the map's calls would interleave with the filter's)"
-    kept = [first.input, *(f.node for f in (predicate, mapper))]
-    if comments_within(second.node, second.node.start_byte, second.node.end_byte, kept):
-        applicability = Applicability.UNSAFE
-        title += " (drops a comment)"
     edit = Edit(second.node.start_byte, second.node.end_byte, content)
     return Fix(title, applicability, (edit,))
 

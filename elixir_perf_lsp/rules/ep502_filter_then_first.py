@@ -49,7 +49,6 @@ from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.nodes import int_value, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
-    comments_within,
     function_looks_pure,
     looks_pure,
     pair_edit,
@@ -134,10 +133,6 @@ def _fix(first: Step, second: Step, default: Node | None, ctx: Context) -> Fix |
         elif first.input is None or not is_eager(first.input):
             applicability = Applicability.UNSAFE
             title += " (a lazy stream would be pulled only up to the first match)"
-    kept = [n for n in (first.input, predicate, default) if n is not None]
-    if comments_within(second.node, edit.start, edit.end, kept):
-        applicability = Applicability.UNSAFE
-        title += " (drops a comment)"
     return Fix(title, applicability, (edit,))
 
 

@@ -38,7 +38,6 @@ from collections.abc import Iterator
 from elixir_perf_lsp.analysis.nodes import text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
-    comments_within,
     pair_edit,
     pair_span,
     previous_step,
@@ -92,10 +91,6 @@ def _fix(first: Step, second: Step, ctx: Context) -> Fix:
     edit = pair_edit(first, second, "Enum.count", [text(predicate)], ctx.source)
     title = "Replace with `Enum.count/2`"
     applicability = Applicability.SAFE
-    kept = [n for n in (first.input, predicate) if n is not None]
-    if comments_within(second.node, edit.start, edit.end, kept):
-        applicability = Applicability.UNSAFE
-        title += " (drops a comment)"
     return Fix(title, applicability, (edit,))
 
 

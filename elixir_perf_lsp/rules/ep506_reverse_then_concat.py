@@ -57,7 +57,6 @@ from elixir_perf_lsp.analysis.nodes import (
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
     chained,
-    comments_within,
     looks_pure,
     node_text,
     read_step,
@@ -146,14 +145,12 @@ def _operator(concat: Node, ctx: Context) -> Iterator[Violation]:
             Edit(reverse.call.start_byte, reverse.call.end_byte, _call(reverse, text(right))),
             Edit(left.end_byte, concat.end_byte, ""),
         )
-        kept: list[Node] = [right]
     else:
         start, end = concat.start_byte, concat.end_byte
         subject = node_text(reverse.input, ctx.source)
         content = _call(reverse, f"{subject}, {text(right)}")
         edits = (Edit(start, end, content),)
-        kept = [reverse.input, right]
-    yield _violation(concat, reverse, right, edits, comments_within(concat, start, end, kept))
+    yield _violation(concat, reverse, right, edits)
 
 
 def _kernel_call(call: Node, ctx: Context) -> Iterator[Violation]:
@@ -167,15 +164,12 @@ def _kernel_call(call: Node, ctx: Context) -> Iterator[Violation]:
     if chained(reverse, step):
         start, end = reverse.call.start_byte, step.node.end_byte
         content = _call(reverse, text(tail))
-        kept: list[Node] = [tail]
     else:
         start, end = step.node.start_byte, step.node.end_byte
         subject = node_text(reverse.input, ctx.source)
         content = _call(reverse, f"{subject}, {text(tail)}")
-        kept = [reverse.input, tail]
     edits = (Edit(start, end, content),)
-    dropped = comments_within(step.node, start, end, kept)
-    yield _violation(step.node, reverse, tail, edits, dropped, span=(start, end))
+    yield _violation(step.node, reverse, tail, edits, span=(start, end))
 
 
 def _call(reverse: Step, args: str) -> str:
@@ -187,7 +181,6 @@ def _violation(
     reverse: Step,
     tail: Node,
     edits: tuple[Edit, ...],
-    drops_comment: bool,
     span: tuple[int, int] | None = None,
 ) -> Violation:
     module = reverse.module
@@ -203,9 +196,6 @@ def _violation(
     elif not _order_free(reverse.input, tail):
         applicability = Applicability.UNSAFE
         title += " (the tail is now evaluated before a lazy input is reversed)"
-    if drops_comment:
-        applicability = Applicability.UNSAFE
-        title += " (drops a comment)"
     return Violation(span or node, message, Fix(title, applicability, edits))
 
 

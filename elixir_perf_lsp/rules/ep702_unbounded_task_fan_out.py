@@ -73,7 +73,6 @@ from elixir_perf_lsp.analysis.pipelines import (
     Step,
     capture_refs,
     chained,
-    comments_within,
     element_name,
     fresh_name,
     identifier_names,
@@ -297,9 +296,6 @@ def _fix(spawn: Step, awaiting: _Await, ctx: Context) -> Fix | None:
         "Replace with `Task.async_stream/3` bounded by `:max_concurrency` "
         "(size the bound to the job: I/O-bound work wants more than the scheduler count)"
     )
-    kept = [spawn.input, spawn.args[0], *([awaiting.timeout] if awaiting.timeout else [])]
-    if comments_within(step.node, start, end, kept):
-        title += " (drops a comment)"
     return Fix(title, Applicability.UNSAFE, (Edit(start, end, content),))
 
 
