@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from elixir_perf_lsp.analysis.nodes import COMPARISONS, int_value, operator, strip_parens
+from elixir_perf_lsp.analysis.nodes import (
+    COMPARISONS,
+    call_args,
+    counted_operand,
+    int_value,
+    operator,
+    strip_parens,
+)
 from elixir_perf_lsp.syntax import Node
 
 # Operand node types that need no parentheses in front of `==` / `!=`.
@@ -90,3 +97,27 @@ def exact_pattern(k: int) -> str:
 
 def at_least_pattern(k: int) -> str:
     return "[" + ", ".join(["_"] * k) + " | _]"
+
+
+@dataclass(frozen=True)
+class CountComparison:
+    """`count(x, extra…) <op> n`, in call or pipe spelling, read off a comparison."""
+
+    test: LengthTest
+    call: Node  # the counting call (`length`, `Enum.count`, `String.length`…)
+    operand: Node  # what is counted
+    extra: list[Node]  # arguments after the counted one
+
+
+def read_count_comparison(comparison: Node) -> CountComparison | None:
+    read = read_comparison(comparison)
+    if read is None:
+        return None
+    counted, op, n = read
+    pair = counted_operand(counted)
+    if pair is None:
+        return None
+    call, operand = pair
+    piped = counted.type == "binary_operator"
+    extra = call_args(call)[0 if piped else 1 :]
+    return CountComparison(LengthTest(comparison, counted, op, n), call, operand, extra)

@@ -45,11 +45,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.eagerness import is_eager
-from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, LengthTest, read_comparison
+from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, LengthTest, read_count_comparison
 from elixir_perf_lsp.analysis.nodes import (
-    call_args,
     call_name,
-    counted_operand,
     in_guard,
     text,
 )
@@ -69,17 +67,11 @@ QUERY = """
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     comparison = captures["comparison"][0]
-    read = read_comparison(comparison)
+    read = read_count_comparison(comparison)
     if read is None:
         return
-    counted, op, n = read
-    pair = counted_operand(counted)
-    if pair is None:
-        return
-    call, operand = pair
+    test, call, operand, extra_args = read.test, read.call, read.operand, read.extra
     name = call_name(call)
-    piped = counted.type == "binary_operator"
-    extra_args = call_args(call)[0 if piped else 1 :]
     if name in ((None, "length"), ("Kernel", "length")) and not extra_args:
         kind = "length"
     elif name == ("Enum", "count") and len(extra_args) <= 1:
@@ -88,7 +80,6 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         return
     if in_guard(comparison):
         return
-    test = LengthTest(comparison, counted, op, n)
     replacement, applicability = _replacement(kind, test, ctx.text(operand), operand, extra_args)
     if replacement is None:
         return

@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, LengthTest, read_comparison
-from elixir_perf_lsp.analysis.nodes import call_args, call_name, counted_operand, text
+from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, read_count_comparison
+from elixir_perf_lsp.analysis.nodes import call_name, text
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
@@ -56,20 +56,10 @@ QUERY = """
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     comparison = captures["comparison"][0]
-    read = read_comparison(comparison)
-    if read is None:
+    read = read_count_comparison(comparison)
+    if read is None or read.extra or call_name(read.call) != ("String", "length"):
         return
-    counted, op, n = read
-    pair = counted_operand(counted)
-    if pair is None:
-        return
-    call, operand = pair
-    if call_name(call) != ("String", "length"):
-        return
-    piped = counted.type == "binary_operator"
-    if len(call_args(call)) != (0 if piped else 1):
-        return
-    test = LengthTest(comparison, counted, op, n)
+    test, operand = read.test, read.operand
     if test.exact == 0 or test.at_most == 0:
         relation = "=="
     elif test.at_least == 1:
