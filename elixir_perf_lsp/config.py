@@ -10,10 +10,10 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.engine.options import Options, RuleSelection, Target
@@ -22,6 +22,8 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+T = TypeVar("T")
 
 CONFIG_NAME = ".elixir-perf.toml"
 ALWAYS_EXCLUDED = ("deps/**", "_build/**", ".elixir_ls/**")
@@ -193,7 +195,40 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+def _stamp(path: Path) -> tuple[str, int, int]:
+    """Identity of a file's current content, for caches that must see edits."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+_cache: dict[tuple[str, tuple[str, int, int]], object] = {}
+
+
+def _cached(kind: str, path: Path, read: Callable[[Path], T]) -> T:
+    """`read(path)`, remembered until the file changes: the server resolves
+    settings on every lint, and re-reading TOML and mix.exs per keystroke is waste."""
+    key = (kind, _stamp(path))
+    if key not in _cache:
+        if len(_cache) > 512:
+            _cache.clear()
+        try:
+            _cache[key] = read(path)
+        except ConfigError as exc:
+            _cache[key] = exc
+    value = _cache[key]
+    if isinstance(value, ConfigError):
+        raise value
+    return value  # type: ignore[return-value]
+
+
 def load_config_file(path: Path) -> Layer:
+    return _cached("config", path, _load_config_file)
+
+
+def _load_config_file(path: Path) -> Layer:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -239,6 +274,10 @@ def discover_target(start: Path, stop: Path | None = None) -> Target:
 
 
 def _mix_minimum_elixir(path: Path) -> tuple[int, int] | None:
+    return _cached("mix", path, _read_mix_minimum_elixir)
+
+
+def _read_mix_minimum_elixir(path: Path) -> tuple[int, int] | None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -251,6 +290,10 @@ def _mix_minimum_elixir(path: Path) -> tuple[int, int] | None:
 
 
 def _tool_versions(path: Path) -> tuple[tuple[int, int] | None, int | None]:
+    return _cached("tools", path, _read_tool_versions)
+
+
+def _read_tool_versions(path: Path) -> tuple[tuple[int, int] | None, int | None]:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
