@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from .jsonrpc import RawServer
+from .jsonrpc import SERVER, RawServer
 
 URI = "file:///abuse/a.ex"
 TEXT = "def a(xs), do: length(xs) == 0\n"
@@ -219,3 +219,11 @@ def test_tcp_mode_serves_a_session() -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_serve_accepts_the_stdio_flag_clients_append() -> None:
+    # vscode-languageclient appends `--stdio` for `TransportKind.stdio`; rejecting it left VS Code silent.
+    raw = RawServer([*SERVER, "--stdio"])
+    result = raw.initialize()
+    assert "capabilities" in result["result"]
+    assert raw.close() == 0

@@ -12,7 +12,6 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
   State,
-  TransportKind,
   vsdiag,
 } from 'vscode-languageclient/node';
 
@@ -149,10 +148,11 @@ async function stopClient(): Promise<void> {
 
 function createClient(server: ServerCommand): LanguageClient {
   const cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  // No `transport`: with `TransportKind.stdio` the client appends `--stdio` to our arguments, which
+  // older servers reject; stdio is the default when none is given.
   const executable = {
     command: server.command,
     args: server.args,
-    transport: TransportKind.stdio,
     options: { cwd, env: process.env },
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
