@@ -12,11 +12,12 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.engine.options import Options, RuleSelection, Target
+from elixir_perf_lsp.file_roles import DEFAULT_TEST_FILES, file_role
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,7 +28,18 @@ T = TypeVar("T")
 
 CONFIG_NAME = ".elixir-perf.toml"
 ALWAYS_EXCLUDED = ("deps/**", "_build/**", ".elixir_ls/**")
-_KEYS = ("target-elixir", "target-otp", "select", "ignore", "extend-select", "exclude", "severity")
+_KEYS = (
+    "target-elixir",
+    "target-otp",
+    "select",
+    "ignore",
+    "extend-select",
+    "exclude",
+    "severity",
+    "per-file-ignores",
+    "test-files",
+    "dsl-macros",
+)
 _CODE_PREFIX = re.compile(r"EP\d{0,3}")
 
 
@@ -59,6 +71,10 @@ class Layer:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     target_elixir: tuple[int, int] | None = None
     target_otp: int | None = None
+    # (glob, codes) pairs, globs relative to the config file's directory.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    test_files: tuple[str, ...] | None = None
+    dsl_macros: tuple[str, ...] = ()
     path: Path | None = None
 
 
@@ -67,6 +83,8 @@ class Resolved:
     options: Options
     exclude: tuple[str, ...]
     root: Path | None  # directory that exclude globs are relative to
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    test_files: tuple[str, ...] = DEFAULT_TEST_FILES
 
     def excludes(self, file: Path) -> bool:
         return is_excluded(file, self.exclude, self.root)
@@ -80,13 +98,22 @@ def real_path(path: Path) -> Path:
         return path.absolute()
 
 
+def is_excluded_by(file: Path, pattern: str, root: Path | None) -> bool:
+    """Whether one glob (an exclude or per-file-ignores pattern) names `file`."""
+    return _matches_any(file, (pattern,), root)
+
+
 def is_excluded(file: Path, patterns: Iterable[str], root: Path | None) -> bool:
+    return _matches_any(file, (*ALWAYS_EXCLUDED, *patterns), root)
+
+
+def _matches_any(file: Path, patterns: Iterable[str], root: Path | None) -> bool:
     try:
         rel = real_path(file).relative_to(real_path(root)) if root else file
     except ValueError:
         rel = file
     parts = rel.as_posix()
-    for pattern in (*ALWAYS_EXCLUDED, *patterns):
+    for pattern in patterns:
         if (
             fnmatch.fnmatch(parts, pattern)
             or any(fnmatch.fnmatch(p, pattern.rstrip("/*")) for p in rel.parts[:-1])
@@ -175,6 +202,10 @@ def layer_from_mapping(
                 values["exclude"] = tuple(value)
             elif key == "severity":
                 values["severity"] = parse_severity(value, known)
+            elif key == "per-file-ignores":
+                values["per_file_ignores"] = _parse_per_file_ignores(value, known)
+            elif key in ("test-files", "dsl-macros"):
+                values[key.replace("-", "_")] = _parse_strings(value)
         except ValueError as exc:
             if key == "severity" and isinstance(value, Mapping):
                 # Point at the offending `CODE = "…"` line inside the table.
@@ -187,6 +218,20 @@ def layer_from_mapping(
                         key = f"severity.{bad}"
             raise ConfigError(str(exc), path, line, key) from None
     return Layer(path=path, **values)
+
+
+def _parse_strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return tuple(value)
+
+
+def _parse_per_file_ignores(
+    value: object, known: Sequence[str]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise ValueError('expected a table of "glob" = ["CODE", ...] entries')
+    return tuple((str(glob), parse_codes(codes, known)) for glob, codes in value.items())
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -328,9 +373,16 @@ def merge(layers: Sequence[Layer], fallback_target: Target = Target()) -> Resolv
     extend: list[str] = []
     exclude: list[str] = []
     severity: dict[str, Severity] = {}
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    test_files: tuple[str, ...] = DEFAULT_TEST_FILES
+    dsl_macros: list[str] = []
     elixir, otp = fallback_target.elixir, fallback_target.otp
     root: Path | None = None
     for layer in layers:
+        per_file.extend(layer.per_file_ignores)
+        if layer.test_files is not None:
+            test_files = layer.test_files
+        dsl_macros.extend(layer.dsl_macros)
         if layer.select is not None:
             select = layer.select
         ignore.extend(layer.ignore)
@@ -342,9 +394,12 @@ def merge(layers: Sequence[Layer], fallback_target: Target = Target()) -> Resolv
         if layer.path is not None:
             root = layer.path.parent
     options = Options(
-        RuleSelection(select, tuple(ignore), tuple(extend)), severity, Target(elixir, otp)
+        RuleSelection(select, tuple(ignore), tuple(extend)),
+        severity,
+        Target(elixir, otp),
+        dsl_macros=tuple(dsl_macros),
     )
-    return Resolved(options, tuple(exclude), root)
+    return Resolved(options, tuple(exclude), root, tuple(per_file), test_files)
 
 
 def resolve_for_file(
@@ -361,4 +416,31 @@ def resolve_for_file(
     resolved = merge([editor, file_layer, cli], project_target)
     if resolved.root is None:
         resolved = replace(resolved, root=stop)
-    return resolved
+    return for_file(resolved, file, stop)
+
+
+def for_file(resolved: Resolved, file: Path, stop: Path | None = None) -> Resolved:
+    """Apply what depends on the file itself: its role and per-file ignores."""
+    mix = find_upward(file, ["mix.exs"], stop)
+    role_base = mix.parent if mix is not None else resolved.root
+    role = file_role(_relative(file, role_base), resolved.test_files)
+    ignores = tuple(
+        code
+        for glob, codes in resolved.per_file_ignores
+        if is_excluded_by(file, glob, resolved.root)
+        for code in codes
+    )
+    options = resolved.options
+    if ignores:
+        selection = replace(options.selection, ignore=(*options.selection.ignore, *ignores))
+        options = replace(options, selection=selection)
+    return replace(resolved, options=replace(options, role=role))
+
+
+def _relative(file: Path, base: Path | None) -> PurePosixPath:
+    if base is not None:
+        try:
+            return PurePosixPath(real_path(file).relative_to(real_path(base)).as_posix())
+        except ValueError:
+            pass
+    return PurePosixPath(file.name)

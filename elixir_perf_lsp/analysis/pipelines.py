@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from elixir_perf_lsp.analysis.names import reaches_kernel
 from elixir_perf_lsp.analysis.nodes import (
     arguments_node,
     call_args,
@@ -59,9 +60,13 @@ class Step:
         return len(self.args) + (1 if self.input is not None else 0)
 
     def is_call(self, module: str | None, *names: str, arity: int | None = None) -> bool:
+        """`module` None means Kernel's unqualified function, checked against local
+        definitions and imports that replace it."""
         if self.module != module or self.name not in names:
             return False
-        return arity is None or self.arity == arity
+        if arity is not None and self.arity != arity:
+            return False
+        return module is not None or reaches_kernel(self.call, self.name, self.arity)
 
     @property
     def span(self) -> tuple[int, int]:

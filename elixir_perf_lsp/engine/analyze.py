@@ -15,6 +15,7 @@ from functools import cache
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis.nodes import definition_name
+from elixir_perf_lsp.engine import relevance
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
 from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix
@@ -98,7 +99,7 @@ def collect(
 
     With `windows`, only matches that start inside one of those byte ranges count.
     """
-    ctx = Context(source, root, options.target)
+    ctx = Context(source, root, options.target, options.dsl_macros)
     # Within windows the query visits little, so the one all-rules query serves and
     # other scopes are filtered here; only a whole-file pass for one scope gets its
     # own (smaller) query, compiled on first use.
@@ -291,8 +292,16 @@ def _findings(
     out = []
     for v in rule.check(captures, ctx):
         start, end = v.span
+        node = (
+            v.node
+            if not isinstance(v.node, tuple)
+            else ctx.root.descendant_for_byte_range(start, end)
+        )
+        verdict = relevance.judge(node or ctx.root, v.severity or rule.severity, options, ctx.dsl)
+        if not verdict.keep:
+            continue
         severity = options.severity.get(rule.code) or v.severity or rule.severity
-        fix = v.fix
+        fix = None if verdict.drop_fix else v.fix
         if fix is not None and fix.is_safe and not isinstance(v.node, tuple):
             fix = _demote_in_quoted_code(fix, v.node)
         if fix is not None:

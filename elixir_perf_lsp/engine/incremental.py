@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from elixir_perf_lsp import syntax
+from elixir_perf_lsp.analysis.names import KERNEL_NAMES_RULES_ASSUME
 from elixir_perf_lsp.document import ByteEdit
 from elixir_perf_lsp.engine.analyze import Analysis, analyze, collect, finish, form_spans
 from elixir_perf_lsp.engine.limits import too_large
@@ -38,6 +39,9 @@ def reanalyze(
     root = tree.root_node
     forms = form_spans(root)
     windows, touched = _windows(previous.forms, forms, edit)
+    if any(kind.removeprefix("def:") in KERNEL_NAMES_RULES_ASSUME for kind in touched):
+        # Defining `length/1` changes what every `length(x)` in the module means.
+        return analyze(source, tree, options)
     file_windows = _file_rule_windows(windows, touched, forms)
     file_scoped = {r.code for r in all_rules() if r.scope == "file"}
     kept = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -54,8 +55,21 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return best
 
 
+class FileRole(enum.Enum):
+    """What a file is for, which decides which findings are worth showing in it."""
+
+    SOURCE = "source"
+    # Tests: only asymptotic (warning) rules, and assertions are never rewritten.
+    TEST = "test"
+    # mix.exs, config, migrations, mix tasks, release scripts: run by hand, once.
+    TOOLING = "tooling"
+
+
 @dataclass(frozen=True)
 class Options:
     selection: RuleSelection = RuleSelection()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     target: Target = Target()
+    role: FileRole = FileRole.SOURCE
+    # The project's own macros whose arguments are not plain Elixir (query DSLs).
+    dsl_macros: tuple[str, ...] = ()

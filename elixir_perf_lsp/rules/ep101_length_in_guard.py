@@ -54,6 +54,7 @@ from elixir_perf_lsp.analysis.lists import (
     exact_pattern,
     read_comparison,
 )
+from elixir_perf_lsp.analysis.names import is_kernel_call
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
     calls_itself,
@@ -105,6 +106,8 @@ def _length_test(node: Node) -> LengthTest | None:
         return None
     operand, op, n = read
     if operand.type != "call" or call_name(operand) not in ((None, "length"), ("Kernel", "length")):
+        return None
+    if not is_kernel_call(operand):
         return None
     return LengthTest(node, operand, op, n)
 

@@ -46,6 +46,7 @@ from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, LengthTest, read_count_comparison
+from elixir_perf_lsp.analysis.names import is_kernel_call
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
     in_guard,
@@ -73,6 +74,8 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     test, call, operand, extra_args = read.test, read.call, read.operand, read.extra
     name = call_name(call)
     if name in ((None, "length"), ("Kernel", "length")) and not extra_args:
+        if not is_kernel_call(call):
+            return  # a local or imported `length/1` that is not Kernel's: nothing known
         kind = "length"
     elif name == ("Enum", "count") and len(extra_args) <= 1:
         kind = "count"

@@ -61,8 +61,8 @@ def unsafe_fix(source: str) -> str:
             'defmodule R do\n  get "/s" do\n    String.to_existing_atom(conn.params["s"])\n  end\nend\n',
         ),
         (
-            'defmodule T do\n  test "t" do\n    assert String.to_atom(s)\n  end\nend\n',
-            'defmodule T do\n  test "t" do\n    assert String.to_existing_atom(s)\n  end\nend\n',
+            'defmodule T do\n  test "t" do\n    String.to_atom(s)\n  end\nend\n',
+            'defmodule T do\n  test "t" do\n    String.to_existing_atom(s)\n  end\nend\n',
         ),
         # generated code runs where it is injected
         (

@@ -1,0 +1,62 @@
+"""Whether a rule's finding is worth showing where it was found.
+
+Rules judge a construct; this judges its place, once for every rule:
+- code that does not run per call (module bodies, macro bodies outside `quote`,
+  mix tasks, migrations, config) costs nothing worth changing;
+- inside a query or expression DSL the names do not mean what rules assume;
+- tests keep only asymptotic (warning) findings, and assertions are never
+  rewritten, since ExUnit reports their operands on failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from elixir_perf_lsp.analysis.dsl import DslIndex
+from elixir_perf_lsp.analysis.execution import Runs, placement
+from elixir_perf_lsp.analysis.nodes import ancestors, call_name
+from elixir_perf_lsp.engine.model import Severity
+from elixir_perf_lsp.engine.options import FileRole, Options
+from elixir_perf_lsp.syntax import Node
+
+_ASSERTIONS = frozenset(
+    {"assert", "refute", "assert_in_delta", "refute_in_delta", "assert_receive", "assert_received"}
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    keep: bool
+    # Keep the finding but offer no rewrite.
+    drop_fix: bool = False
+
+
+KEEP = Verdict(True)
+DROP = Verdict(False)
+
+
+def judge(node: Node, severity: Severity, options: Options, dsl: DslIndex) -> Verdict:
+    if options.role is FileRole.TOOLING:
+        return DROP
+    where = placement(node)
+    if where.runs is not Runs.PER_CALL:
+        return DROP
+    if dsl.inside(node) is not None:
+        return DROP
+    in_test = where.in_test or options.role is FileRole.TEST
+    if in_test and severity is not Severity.WARNING:
+        return DROP
+    if _in_assertion(node):
+        return Verdict(True, drop_fix=True)
+    return KEEP
+
+
+def _in_assertion(node: Node) -> bool:
+    for ancestor in ancestors(node):
+        if ancestor.type == "call":
+            module, name = call_name(ancestor)
+            if module is None and name in _ASSERTIONS:
+                return True
+            if module is None and name in ("def", "defp", "test"):
+                return False
+    return False

@@ -1,0 +1,238 @@
+"""Findings worth acting on: names that are not Kernel's, DSL arguments, code that
+does not run per call, tests (issue 13's classes, each with code of our own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from elixir_perf_lsp.config import Layer, resolve_for_file
+from elixir_perf_lsp.engine import analyze
+from elixir_perf_lsp.engine.options import FileRole, Options, RuleSelection
+
+from .helpers import findings
+
+LOOP_APPEND = "Enum.reduce(xs, [], fn x, acc -> acc ++ [x] end)"  # EP103, a warning
+EMPTY_CHECK = "length(xs) == 0"  # EP102, information
+
+
+def codes(source: str, options: Options | None = None) -> list[str]:
+    if options is None:
+        return [f.code for f in findings(source)]
+    return [f.code for f in analyze(source.encode(), options=options).findings]
+
+
+# --- names that are not what rules assume ---------------------------------------
+
+
+def test_a_module_replacing_kernel_length_gets_no_length_finding() -> None:
+    source = (
+        "defmodule Text do\n"
+        "  import Kernel, except: [length: 1]\n"
+        "  def length(s), do: String.length(s)\n"
+        "  def blank?(s), do: length(s) == 0\n"
+        "  def f(s) when length(s) > 0, do: s\n"
+        "end\n"
+    )
+    assert codes(source) == []
+
+
+def test_kernel_excluded_through_only_is_not_kernel() -> None:
+    source = "defmodule T do\n  import Kernel, only: [def: 2]\n  def f(s), do: length(s) == 0\nend\n"
+    assert codes(source) == []
+
+
+def test_a_local_hd_is_not_kernel_hd() -> None:
+    source = (
+        "defmodule T do\n"
+        "  import Kernel, except: [hd: 1]\n"
+        "  defp hd(xs), do: List.first(xs)\n"
+        "  def f(xs), do: xs |> Enum.filter(& &1) |> hd()\n"
+        "end\n"
+    )
+    assert "EP502" not in codes(source)
+
+
+def test_plain_kernel_length_is_still_reported() -> None:
+    source = "defmodule T do\n  def blank?(xs), do: length(xs) == 0\nend\n"
+    assert codes(source) == ["EP102"]
+
+
+# --- query and expression DSLs ------------------------------------------------------
+
+
+def test_ecto_query_macros_are_not_plain_elixir() -> None:
+    source = (
+        "defmodule Q do\n"
+        "  import Ecto.Query\n"
+        "  def empty(q), do: from(p in q, where: length(p.tags) == 0)\n"
+        "  def by_ids(ids), do: Enum.map(ids, fn id -> from(r in Post, where: r.id == ^id) end)\n"
+        "end\n"
+    )
+    assert codes(source) == []
+
+
+def test_ash_expr_is_not_kernel_length() -> None:
+    source = "defmodule A do\n  def tagged(q), do: Ash.Query.filter(q, expr(length(tags) > 0))\nend\n"
+    assert codes(source) == []
+
+
+def test_a_pinned_value_marks_an_unknown_macro_as_a_dsl() -> None:
+    source = "defmodule A do\n  def f(q, n), do: my_query(q, length(q.items) == 0 and q.n == ^n)\nend\n"
+    assert codes(source) == []
+
+
+def test_pins_in_patterns_do_not_make_a_dsl() -> None:
+    source = (
+        "defmodule A do\n"
+        "  def f(xs, y) do\n"
+        "    Enum.map(xs, fn x ->\n"
+        "      case x do\n"
+        "        ^y -> length(xs) == 0\n"
+        "        _ -> false\n"
+        "      end\n"
+        "    end)\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == ["EP102"]
+
+
+def test_project_dsl_macros_come_from_config() -> None:
+    source = "defmodule A do\n  def f(q), do: my_filter(q, length(q.items) == 0)\nend\n"
+    assert codes(source) == ["EP102"]
+    assert codes(source, Options(dsl_macros=("my_filter",))) == []
+
+
+def test_a_call_next_to_a_query_is_still_checked() -> None:
+    source = (
+        "defmodule A do\n"
+        "  import Ecto.Query\n"
+        "  def f(ids) do\n"
+        "    Enum.map(ids, fn id -> Repo.one(from(p in Post, where: p.id == ^id)) end)\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == ["EP602"]
+
+
+# --- code that does not run per call -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"defmodule A do\n  @empty {EMPTY_CHECK}\nend\n",
+        f"defmodule A do\n  for xs <- [[1]], {EMPTY_CHECK}, do: def f, do: 1\nend\n",
+        f"defmodule A do\n  defmacro m(xs) do\n    {LOOP_APPEND}\n  end\nend\n",
+        f"defmodule A do\n  defmacro __using__(_) do\n    _ = {LOOP_APPEND}\n    quote do: :ok\n  end\nend\n",
+        f"defmodule Mix.Tasks.Seed do\n  use Mix.Task\n  def run(xs), do: {LOOP_APPEND}\nend\n",
+        f"defmodule Repo.Migrations.Backfill do\n  use Ecto.Migration\n  def up(xs), do: {LOOP_APPEND}\nend\n",
+        f"defmodule Router do\n  pipeline :api do\n    _ = {LOOP_APPEND}\n  end\nend\n",
+    ],
+)
+def test_compile_time_and_tooling_code_is_quiet(source: str) -> None:
+    assert codes(source) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        f"defmodule A do\n  defmacro m do\n    quote do\n      {LOOP_APPEND}\n    end\n  end\nend\n",
+        f"defmodule R do\n  get \"/\" do\n    {LOOP_APPEND}\n  end\nend\n",
+        f"defmodule S do\n  field :x do\n    resolve fn xs, _, _ -> {LOOP_APPEND} end\n  end\nend\n",
+        f"defmodule A do\n  defguard empty(xs) when {EMPTY_CHECK}\nend\n",
+        f"defmodule A do\n  def f(xs) do\n    {LOOP_APPEND}\n  end\nend\n",
+    ],
+)
+def test_code_that_runs_per_call_is_reported(source: str) -> None:
+    assert codes(source) != []
+
+
+def test_unquoted_code_inside_quote_runs_at_compile_time() -> None:
+    source = (
+        "defmodule A do\n"
+        "  defmacro m(xs) do\n"
+        "    quote do\n"
+        f"      def f, do: unquote({LOOP_APPEND})\n"
+        "    end\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == []
+
+
+# --- tests and assertions -------------------------------------------------------------
+
+
+def test_test_modules_keep_only_asymptotic_findings() -> None:
+    source = (
+        "defmodule ATest do\n"
+        "  use ExUnit.Case\n"
+        "  test \"t\" do\n"
+        f"    assert {EMPTY_CHECK}\n"
+        f"    {LOOP_APPEND}\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == ["EP103"]
+
+
+def test_assertions_are_never_rewritten() -> None:
+    source = "defmodule A do\n  def check(xs), do: assert(length(xs) == 0)\nend\n"
+    [finding] = findings(source)
+    assert finding.code == "EP102" and finding.fix is None
+
+
+# --- file roles and per-file overrides from the project layout --------------------------
+
+
+def _options_for(tmp_path: Path, relative: str, config: str = "") -> Options:
+    (tmp_path / "mix.exs").write_text("defmodule P.MixProject do\nend\n")
+    if config:
+        (tmp_path / ".elixir-perf.toml").write_text(config)
+    file = tmp_path / relative
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text("")
+    return resolve_for_file(file, Layer(), stop=tmp_path).options
+
+
+@pytest.mark.parametrize(
+    ("relative", "role"),
+    [
+        ("lib/a.ex", FileRole.SOURCE),
+        ("test/a_test.exs", FileRole.TEST),
+        ("test/support/factory.ex", FileRole.TEST),
+        ("mix.exs", FileRole.TOOLING),
+        ("config/runtime.exs", FileRole.TOOLING),
+        ("priv/repo/migrations/2024_add.exs", FileRole.TOOLING),
+        ("lib/mix/tasks/seed.ex", FileRole.TOOLING),
+        ("apps/web/test/web_test.exs", FileRole.TEST),
+    ],
+)
+def test_file_roles_follow_the_mix_layout(tmp_path: Path, relative: str, role: FileRole) -> None:
+    if relative.startswith("apps/"):
+        (tmp_path / "apps/web").mkdir(parents=True)
+        (tmp_path / "apps/web/mix.exs").write_text("")
+    assert _options_for(tmp_path, relative).role is role
+
+
+def test_test_files_can_be_linted_like_application_code(tmp_path: Path) -> None:
+    options = _options_for(tmp_path, "test/a_test.exs", "test-files = []\n")
+    assert options.role is FileRole.SOURCE
+
+
+def test_per_file_ignores_apply_to_matching_files_only(tmp_path: Path) -> None:
+    config = '[per-file-ignores]\n"lib/legacy/**" = ["EP1"]\n'
+    legacy = _options_for(tmp_path, "lib/legacy/old.ex", config)
+    fresh = _options_for(tmp_path, "lib/new.ex", config)
+    assert not legacy.selection.enables("EP102") and legacy.selection.enables("EP601")
+    assert fresh.selection.enables("EP102")
+
+
+def test_test_role_reaches_the_analysis() -> None:
+    source = f"defmodule A do\n  def f(xs) do\n    {EMPTY_CHECK}\n    {LOOP_APPEND}\n  end\nend\n"
+    options = Options(selection=RuleSelection(), role=FileRole.TEST)
+    assert codes(source, options) == ["EP103"]
+    assert codes(source, Options(role=FileRole.TOOLING)) == []
