@@ -39,7 +39,9 @@ def test_a_module_replacing_kernel_length_gets_no_length_finding() -> None:
 
 
 def test_kernel_excluded_through_only_is_not_kernel() -> None:
-    source = "defmodule T do\n  import Kernel, only: [def: 2]\n  def f(s), do: length(s) == 0\nend\n"
+    source = (
+        "defmodule T do\n  import Kernel, only: [def: 2]\n  def f(s), do: length(s) == 0\nend\n"
+    )
     assert codes(source) == []
 
 
@@ -74,12 +76,16 @@ def test_ecto_query_macros_are_not_plain_elixir() -> None:
 
 
 def test_ash_expr_is_not_kernel_length() -> None:
-    source = "defmodule A do\n  def tagged(q), do: Ash.Query.filter(q, expr(length(tags) > 0))\nend\n"
+    source = (
+        "defmodule A do\n  def tagged(q), do: Ash.Query.filter(q, expr(length(tags) > 0))\nend\n"
+    )
     assert codes(source) == []
 
 
 def test_a_pinned_value_marks_an_unknown_macro_as_a_dsl() -> None:
-    source = "defmodule A do\n  def f(q, n), do: my_query(q, length(q.items) == 0 and q.n == ^n)\nend\n"
+    source = (
+        "defmodule A do\n  def f(q, n), do: my_query(q, length(q.items) == 0 and q.n == ^n)\nend\n"
+    )
     assert codes(source) == []
 
 
@@ -140,7 +146,7 @@ def test_compile_time_and_tooling_code_is_quiet(source: str) -> None:
     "source",
     [
         f"defmodule A do\n  defmacro m do\n    quote do\n      {LOOP_APPEND}\n    end\n  end\nend\n",
-        f"defmodule R do\n  get \"/\" do\n    {LOOP_APPEND}\n  end\nend\n",
+        f'defmodule R do\n  get "/" do\n    {LOOP_APPEND}\n  end\nend\n',
         f"defmodule S do\n  field :x do\n    resolve fn xs, _, _ -> {LOOP_APPEND} end\n  end\nend\n",
         f"defmodule A do\n  defguard empty(xs) when {EMPTY_CHECK}\nend\n",
         f"defmodule A do\n  def f(xs) do\n    {LOOP_APPEND}\n  end\nend\n",
@@ -170,7 +176,7 @@ def test_test_modules_keep_only_asymptotic_findings() -> None:
     source = (
         "defmodule ATest do\n"
         "  use ExUnit.Case\n"
-        "  test \"t\" do\n"
+        '  test "t" do\n'
         f"    assert {EMPTY_CHECK}\n"
         f"    {LOOP_APPEND}\n"
         "  end\n"
