@@ -242,3 +242,60 @@ def test_test_role_reaches_the_analysis() -> None:
     options = Options(selection=RuleSelection(), role=FileRole.TEST)
     assert codes(source, options) == ["EP103"]
     assert codes(source, Options(role=FileRole.TOOLING)) == []
+
+
+# --- collections small by construction, and sets ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "collection",
+    ["[:a, :b, :c]", "@defaults", "System.argv()", "opts", "1..10", "~w(a b)", "names"],
+)
+def test_queries_over_small_collections_are_not_n_plus_one(collection: str) -> None:
+    source = (
+        "defmodule A do\n"
+        "  def f(opts) do\n"
+        "    names = [:x, :y]\n"
+        f"    Enum.each({collection}, fn n -> Repo.insert!(%E{{name: n}}) end)\n"
+        f"    for n <- {collection}, do: Repo.get(E, n)\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == []
+
+
+def test_queries_over_a_runtime_collection_are_reported() -> None:
+    source = "defmodule A do\n  def f(rows), do: Enum.each(rows, &Repo.insert!/1)\nend\n"
+    assert codes(source) == ["EP601"]
+
+
+@pytest.mark.parametrize(
+    "built",
+    [
+        "Enum.reduce(ids, MapSet.new(), &MapSet.put(&2, &1))",
+        "Enum.into(ids, MapSet.new())",
+        "for i <- ids, into: %{}, do: {i, true}",
+        "ids |> MapSet.new()",
+    ],
+)
+def test_membership_in_a_built_set_is_not_a_list_scan(built: str) -> None:
+    source = (
+        "defmodule A do\n"
+        "  def f(rows, ids) do\n"
+        f"    seen = {built}\n"
+        "    Enum.filter(rows, &(&1.id in seen))\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == []
+
+
+def test_task_fan_out_over_an_attribute_is_bounded() -> None:
+    source = (
+        "defmodule A do\n"
+        "  def f do\n"
+        "    @hosts |> Enum.map(&Task.async(fn -> ping(&1) end)) |> Enum.map(&Task.await/1)\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == []

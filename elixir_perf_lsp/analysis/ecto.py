@@ -12,6 +12,7 @@ from elixir_perf_lsp.analysis.nodes import (
     effective_args,
     operator,
 )
+from elixir_perf_lsp.analysis.shapes import is_small
 from elixir_perf_lsp.syntax import Node
 
 _REPO = re.compile(r"(?:[A-Z][A-Za-z0-9_]*\.)*Repo")
@@ -54,12 +55,15 @@ def per_element_loop(node: Node) -> Loop | None:
         sources = args[:1]
     else:
         sources = [
-            clause
+            generated
             for arguments in loop.node.named_children
             if arguments.type == "arguments"
             for clause in arguments.named_children
             if clause.type == "binary_operator" and operator(clause) == "<-"
+            if (generated := clause.child_by_field_name("right")) is not None
         ]
+    if any(is_small(source) for source in sources):
+        return None  # a handful of queries over a fixed list is not an N+1
     for source in sources:
         for d in (source, *descendants(source)):
             if d.type == "call" and call_name(d)[1] in _BATCHING:

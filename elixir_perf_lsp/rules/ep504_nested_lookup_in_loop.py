@@ -81,7 +81,6 @@ from elixir_perf_lsp.analysis.nodes import (
 )
 from elixir_perf_lsp.analysis.scope import (
     binding_of,
-    bound_value,
     describe_loop,
     field_name,
     field_receiver,
@@ -93,6 +92,7 @@ from elixir_perf_lsp.analysis.scope import (
     simple_parts,
     variables,
 )
+from elixir_perf_lsp.analysis.shapes import is_small
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
@@ -280,24 +280,7 @@ def _invariant_collection(collection: Node, loop: Loop) -> bool:
     root = root_variable(collection)
     if root is None or not is_loop_invariant(collection, loop):
         return False
-    if same_node(root, collection):
-        binding = binding_of(root)
-        value = bound_value(binding) if binding is not None else None
-        if value is not None and _fixed_size(value):
-            return False
-    return True
-
-
-def _fixed_size(value: Node) -> bool:
-    """A literal list, range or word sigil: its size is written in the source."""
-    value = strip_parens(value)
-    if value.type == "list":
-        return not any(
-            c.type == "binary_operator" and operator(c) == "|" for c in value.named_children
-        )
-    if value.type == "binary_operator" and operator(value) in ("..", "//"):
-        return True
-    return value.type == "sigil" and text(value)[:2] in ("~w", "~W")
+    return not (same_node(root, collection) and is_small(collection))
 
 
 # --- the fix ---------------------------------------------------------------------

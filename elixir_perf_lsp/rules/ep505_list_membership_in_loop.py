@@ -51,24 +51,20 @@ from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
 from elixir_perf_lsp.analysis.nodes import (
-    call_args,
-    call_name,
     effective_args,
     in_guard,
-    keyword_value,
     operator,
     same_node,
     strip_parens,
     text,
 )
 from elixir_perf_lsp.analysis.scope import (
-    binding_of,
-    bound_value,
     describe_loop,
     is_binding,
     is_loop_invariant,
     root_variable,
 )
+from elixir_perf_lsp.analysis.shapes import has_fast_membership, is_small
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
@@ -89,26 +85,6 @@ QUERY = """
 
 # Names that say the value is a set or a map, where membership is already fast.
 _SET_LIKE_NAME = re.compile(r"(^|_)(set|mapset|map|index|lookup|table)$|_by_|^by_")
-
-# Calls whose result `Enum.member?/2` already searches fast (maps, sets, ranges).
-_FAST_BUILDERS = frozenset(
-    {
-        ("MapSet", "new"),
-        ("MapSet", "put"),
-        ("MapSet", "union"),
-        ("MapSet", "intersection"),
-        ("MapSet", "difference"),
-        ("Map", "new"),
-        ("Map", "put"),
-        ("Map", "merge"),
-        ("Map", "take"),
-        ("Map", "drop"),
-        ("Range", "new"),
-        ("Enum", "frequencies"),
-        ("Enum", "frequencies_by"),
-        ("Enum", "group_by"),
-    }
-)
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
@@ -151,36 +127,7 @@ def _runtime_list(collection: Node, loop: Loop) -> bool:
         return False
     if not same_node(root, collection):
         return True
-    binding = binding_of(root)
-    value = bound_value(binding) if binding is not None else None
-    return value is None or not _not_a_growing_list(value)
-
-
-def _not_a_growing_list(value: Node) -> bool:
-    """Literal lists, ranges, word sigils, maps and sets: nothing to win."""
-    value = strip_parens(value)
-    if value.type == "list":
-        return not any(
-            c.type == "binary_operator" and operator(c) == "|" for c in value.named_children
-        )
-    if value.type in ("map", "sigil"):
-        return value.type == "map" or text(value)[:2] in ("~w", "~W")
-    if value.type == "binary_operator" and operator(value) in ("..", "//"):
-        return True
-    if value.type == "binary_operator" and operator(value) == "|>":
-        right = value.child_by_field_name("right")
-        value = strip_parens(right) if right is not None else value
-    if value.type == "call":
-        name = call_name(value)
-        if name == ("Enum", "into"):
-            args = effective_args(value)
-            return len(args) >= 2 and strip_parens(args[1]).type != "list"
-        if name in _FAST_BUILDERS:
-            return True
-        if name == (None, "for"):
-            into = [keyword_value(a, "into") for a in call_args(value) if a.type == "keywords"]
-            return any(v is not None and strip_parens(v).type != "list" for v in into)
-    return False
+    return not (is_small(collection) or has_fast_membership(collection))
 
 
 RULE = Rule(

@@ -2,8 +2,9 @@
 Flags a task started per element with `Enum.map` and `Task.async` (or
 `Task.Supervisor.async`), then awaited with `Enum.map(&Task.await/1)` or
 `Task.await_many/1,2`, over a collection of unknown size, in every pipeline
-spelling, also when the tasks are first bound to a variable. Literal lists and
-ranges with literal bounds of at most 1000 elements are bounded and not flagged.
+spelling, also when the tasks are first bound to a variable. Collections small
+by construction are not flagged: literal lists, ranges with literal bounds of at
+most 1000 elements, module attributes, keyword options, `System.argv()`.
 
 ## Why is this bad?
 Every task is started before the first is awaited: the number of live
@@ -62,7 +63,6 @@ from dataclasses import dataclass
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
-    int_value,
     operator,
     same_node,
     strip_parens,
@@ -82,10 +82,10 @@ from elixir_perf_lsp.analysis.pipelines import (
     previous_step,
     read_function,
     read_step,
-    sigil_name,
     step_of_call,
     substitute,
 )
+from elixir_perf_lsp.analysis.shapes import is_small
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
@@ -100,8 +100,6 @@ QUERY = """
   (#any-of? @ep702_function "map" "await_many")) @ep702_call
 """
 
-# At most this many elements in a literal range count as bounded.
-_SMALL = 1000
 _SPAWNERS = frozenset(
     {("Task", "async"), ("Task.Supervisor", "async"), ("Task.Supervisor", "async_nolink")}
 )
@@ -219,51 +217,7 @@ def _spawns(node: Node) -> bool:
 
 def _bounded(spawn: Step) -> bool:
     assert spawn.input is not None
-    source = strip_parens(spawn.input)
-    if source.type == "list":
-        return not any(
-            c.type == "keywords" or (c.type == "binary_operator" and operator(c) == "|")
-            for c in source.named_children
-        )
-    if source.type == "sigil":
-        return sigil_name(source) in ("w", "W")
-    if source.type == "binary_operator" and operator(source) in ("..", "//"):
-        return _small_range(source)
-    before = read_step(source)
-    if before is not None and before.is_call("Enum", "take", arity=2):
-        count = _integer(before.args[0])
-        return count is not None and abs(count) <= _SMALL
-    return False
-
-
-def _small_range(node: Node) -> bool:
-    step = 1
-    if operator(node) == "//":
-        step_node = node.child_by_field_name("right")
-        value = _integer(step_node) if step_node is not None else None
-        inner = node.child_by_field_name("left")
-        if value is None or value == 0 or inner is None:
-            return False
-        step, node = abs(value), strip_parens(inner)
-    if node.type != "binary_operator" or operator(node) != "..":
-        return False
-    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-    first = _integer(left) if left is not None else None
-    last = _integer(right) if right is not None else None
-    if first is None or last is None:
-        return False
-    return abs(last - first) // step + 1 <= _SMALL
-
-
-def _integer(node: Node) -> int | None:
-    node = strip_parens(node)
-    if node.type == "unary_operator" and operator(node) in ("-", "+"):
-        operand = node.child_by_field_name("operand")
-        value = int_value(operand) if operand is not None else None
-        if value is None:
-            return None
-        return -value if operator(node) == "-" else value
-    return int_value(node)
+    return is_small(spawn.input)
 
 
 def _fix(spawn: Step, awaiting: _Await, ctx: Context) -> Fix | None:
