@@ -70,6 +70,9 @@ class Rule:
     # another form changes. "file": it looks elsewhere (module attributes, insertion
     # points above the def), so it is recomputed on every change.
     scope: str = "form"
+    # Whether a warning from this rule means cost that grows faster than the input
+    # (the only findings tests get). False for warnings of another kind (atom leaks).
+    asymptotic: bool = True
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"EP\d{3}", self.code):
