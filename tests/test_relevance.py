@@ -179,6 +179,8 @@ def test_test_modules_keep_only_asymptotic_findings() -> None:
         '  test "t" do\n'
         f"    assert {EMPTY_CHECK}\n"
         f"    {LOOP_APPEND}\n"
+        "    for id <- ids, do: refute(Repo.get(Email, id))\n"
+        "    String.to_atom(name)\n"
         "  end\n"
         "end\n"
     )

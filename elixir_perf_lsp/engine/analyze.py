@@ -296,7 +296,7 @@ def _findings(
     for v in rule.check(captures, ctx):
         start, end = v.span
         severity = options.severity.get(rule.code) or v.severity or rule.severity
-        asymptotic = rule.asymptotic and (v.severity or rule.severity) is Severity.WARNING
+        in_tests = rule.in_tests and (v.severity or rule.severity) is Severity.WARNING
         fix = v.fix
         if fix is not None and fix.is_safe and not isinstance(v.node, tuple):
             fix = _demote_in_quoted_code(fix, v.node)
@@ -304,7 +304,7 @@ def _findings(
             fix = _demote_if_drops_comment(fix, ctx)
         if fix is not None and ctx.crlf:
             fix = _with_crlf(fix)
-        out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix, asymptotic))
+        out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix, in_tests))
     return out
 
 

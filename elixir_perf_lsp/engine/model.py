@@ -61,8 +61,8 @@ class Finding:
     end: int
     severity: Severity
     fix: Fix | None = None
-    # About cost growing faster than the input (the only findings tests get).
-    asymptotic: bool = False
+    # Worth showing in test code (see `Rule.in_tests`).
+    in_tests: bool = False
 
     def shifted(self, delta: int) -> Finding:
         fix = self.fix.shifted(delta) if self.fix else None

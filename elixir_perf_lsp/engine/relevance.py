@@ -4,8 +4,8 @@ Rules judge a construct; this judges its place, once for every rule:
 - code that does not run per call (module bodies, macro bodies outside `quote`,
   mix tasks, migrations, config) costs nothing worth changing;
 - inside a query or expression DSL the names do not mean what rules assume;
-- tests keep only asymptotic findings (warnings about cost growing faster than
-  the input), and assertions are never
+- tests keep only the warnings of rules worth showing there (cost growing
+  faster than the input), and assertions are never
   rewritten, since ExUnit reports their operands on failure.
 """
 
@@ -47,14 +47,14 @@ def keep_relevant(
     out = []
     for finding in findings:
         node = root.descendant_for_byte_range(finding.start, max(finding.start, finding.end))
-        verdict = judge(node or root, finding.asymptotic, options, dsl)
+        verdict = judge(node or root, finding.in_tests, options, dsl)
         if verdict.keep:
             out.append(replace(finding, fix=None) if verdict.drop_fix else finding)
     return out
 
 
-def judge(node: Node, asymptotic: bool, options: Options, dsl: DslIndex) -> Verdict:
-    """`asymptotic`: the finding is about cost growing faster than the input."""
+def judge(node: Node, in_tests: bool, options: Options, dsl: DslIndex) -> Verdict:
+    """`in_tests`: the finding is worth showing in test code too."""
     if options.role is FileRole.TOOLING:
         return DROP
     where = placement(node)
@@ -63,7 +63,7 @@ def judge(node: Node, asymptotic: bool, options: Options, dsl: DslIndex) -> Verd
     if dsl.inside(node) is not None:
         return DROP
     in_test = where.in_test or options.role is FileRole.TEST
-    if in_test and not asymptotic:
+    if in_test and not in_tests:
         return DROP
     if _in_assertion(node):
         return Verdict(True, drop_fix=True)

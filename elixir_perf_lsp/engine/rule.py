@@ -70,9 +70,11 @@ class Rule:
     # another form changes. "file": it looks elsewhere (module attributes, insertion
     # points above the def), so it is recomputed on every change.
     scope: str = "form"
-    # Whether a warning from this rule means cost that grows faster than the input
-    # (the only findings tests get). False for warnings of another kind (atom leaks).
-    asymptotic: bool = True
+    # Whether this rule's warnings are worth showing in test code. Tests run on small
+    # fixtures, so only cost that grows faster than the input matters there, and
+    # not per-element queries or atoms: that is how tests set up and check rows.
+    # Information and hint findings are never shown in tests.
+    in_tests: bool = True
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"EP\d{3}", self.code):

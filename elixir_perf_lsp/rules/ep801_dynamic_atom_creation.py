@@ -256,7 +256,7 @@ RULE = Rule(
     summary="Atom created from runtime data: atoms are never garbage-collected",
     severity=Severity.WARNING,
     # A leak, not a cost that grows per call: test code creating atoms is harmless.
-    asymptotic=False,
+    in_tests=False,
     fix_availability=FixAvailability.SOMETIMES,
     doc=__doc__.replace("{cost}", COST),
     cost=COST,
