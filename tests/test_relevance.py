@@ -348,3 +348,15 @@ def test_incremental_analysis_sees_a_new_runtime_caller() -> None:
     edit = doc.apply(TextChange(((line, column), (line, column + 2)), "helper(xs)"))
     again = reanalyze(first, doc.source, doc.tree, edit, Options())
     assert [f.code for f in again.findings] == ["EP103"]
+
+
+# --- the default rule set -----------------------------------------------------------------
+
+
+def test_opt_in_rules_need_their_exact_code() -> None:
+    selection = RuleSelection(select=("EP",), opt_in=frozenset({"EP801"}))
+    assert selection.enables("EP102") and not selection.enables("EP801")
+    assert not RuleSelection(select=("EP8",), opt_in=frozenset({"EP801"})).enables("EP801")
+    assert RuleSelection(select=("EP", "EP801"), opt_in=frozenset({"EP801"})).enables("EP801")
+    extended = RuleSelection(extend_select=("EP801",), opt_in=frozenset({"EP801"}))
+    assert extended.enables("EP801")
