@@ -106,14 +106,6 @@ def placement(node: Node) -> Placement:
                     in_unquote = False  # `unquote` runs where the `quote` is evaluated
                 else:
                     runs = Runs.PER_CALL  # generated code runs in its caller's functions
-            elif in_unquote:
-                pass  # code spliced by `unquote` runs when its `quote` is evaluated
-            elif module is None and name in _RUNTIME_DEFS and runs is None:
-                runs = Runs.PER_CALL  # heads and guards run per call too
-                if name == "defp":
-                    private = definition_name(ancestor)
-            elif module is None and name in _MACRO_DEFS and runs is None:
-                runs = Runs.COMPILE_TIME
             elif module is None and name in _MODULE_DEFINERS:
                 kind = memo.per_node("module-kind", ancestor, _module_kind)
                 if kind == "tooling":
@@ -125,6 +117,14 @@ def placement(node: Node) -> Placement:
                     if private in memo.per_node("helpers", ancestor, _compile_time_helpers):
                         runs = Runs.COMPILE_TIME
                     private = None
+            elif in_unquote:
+                pass  # code spliced by `unquote` runs when its `quote` is evaluated
+            elif module is None and name in _RUNTIME_DEFS and runs is None:
+                runs = Runs.PER_CALL  # heads and guards run per call too
+                if name == "defp":
+                    private = definition_name(ancestor)
+            elif module is None and name in _MACRO_DEFS and runs is None:
+                runs = Runs.COMPILE_TIME
             elif block_macro and module is None and name not in _TRANSPARENT_BLOCKS:
                 runs = runs or Runs.PER_CALL
         child = ancestor
