@@ -1,7 +1,7 @@
 """Labels (a human verdict on one finding) and how findings are matched to them.
 
 A label is keyed by (project, path, rule, hash of the stripped source line); the
-line number is kept for people and to break ties. Matching, per (project, path, rule):
+line and column are kept for people and to break ties. Matching, per (project, path, rule):
 1. same line hash, closest line numbers first: survives code moving up or down;
 2. what is left, within `NEAR` lines of each other: survives a rule reporting a
    different line of the same construct, or an edited line. These are counted
@@ -20,7 +20,7 @@ from typing import Any
 
 VERDICTS = ("worth", "noise", "wrong")
 NEAR = 3
-_FIELDS = ("project", "path", "line", "rule", "hash", "verdict", "reason")
+_FIELDS = ("project", "path", "line", "column", "rule", "hash", "verdict", "reason")
 
 
 class LabelError(Exception):
@@ -47,6 +47,7 @@ class Label:
     project: str
     path: str
     line: int
+    column: int  # tells apart two findings of one rule on one line
     rule: str
     hash: str
     verdict: str
@@ -58,7 +59,7 @@ class Label:
 
 def load_labels(path: Path) -> list[Label]:
     labels: list[Label] = []
-    seen: set[tuple[str, str, str, str, int]] = set()
+    seen: set[tuple[str, str, str, str, int, int]] = set()
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.lstrip().startswith("//"):
             continue
@@ -74,7 +75,7 @@ def load_labels(path: Path) -> list[Label]:
             raise LabelError(f"{path}:{number}: verdict {label.verdict!r} not one of {VERDICTS}")
         if not label.reason.strip():
             raise LabelError(f"{path}:{number}: a label needs a reason")
-        key = (label.project, label.path, label.rule, label.hash, label.line)
+        key = (label.project, label.path, label.rule, label.hash, label.line, label.column)
         if key in seen:
             raise LabelError(f"{path}:{number}: duplicate label {key}")
         seen.add(key)
@@ -117,9 +118,9 @@ def _pair(
     labels: Sequence[Label],
     allowed: Callable[[Finding, Label], bool],
 ) -> list[tuple[Finding, Label]]:
-    """Greedy pairing, closest line numbers first, each side used once."""
+    """Greedy pairing, closest positions first, each side used once."""
     candidates = sorted(
-        (abs(f.line - lab.line), i, j)
+        (abs(f.line - lab.line), abs(f.column - lab.column), i, j)
         for i, f in enumerate(findings)
         for j, lab in enumerate(labels)
         if allowed(f, lab)
@@ -127,7 +128,7 @@ def _pair(
     used_f: set[int] = set()
     used_l: set[int] = set()
     pairs = []
-    for _, i, j in candidates:
+    for _, _, i, j in candidates:
         if i not in used_f and j not in used_l:
             used_f.add(i)
             used_l.add(j)

@@ -257,7 +257,7 @@ def _print_list(kind: str, matching: Matching, runs: list[Run], after: int) -> N
     if kind == "unlabeled":
         for f in sorted(matching.unlabeled, key=lambda f: (f.project, f.path, f.line)):
             _show(roots[f.project], f.project, f.path, f.line, f"{f.rule} {f.message}", after)
-            stub = Label(f.project, f.path, f.line, f.rule, f.hash, "", "")
+            stub = Label(f.project, f.path, f.line, f.column, f.rule, f.hash, "", "")
             print(stub.as_json() + "\n")
         return
     if kind == "moved":
