@@ -173,6 +173,12 @@ def parse_severity(value: object, known: Sequence[str]) -> dict[str, Severity]:
     return out
 
 
+def _opt_in_codes() -> frozenset[str]:
+    from elixir_perf_lsp.engine.registry import all_rules
+
+    return frozenset(r.code for r in all_rules() if not r.default)
+
+
 def _known_codes() -> tuple[str, ...]:
     from elixir_perf_lsp.engine.registry import all_rules
 
@@ -394,7 +400,7 @@ def merge(layers: Sequence[Layer], fallback_target: Target = Target()) -> Resolv
         if layer.path is not None:
             root = layer.path.parent
     options = Options(
-        RuleSelection(select, tuple(ignore), tuple(extend)),
+        RuleSelection(select, tuple(ignore), tuple(extend), _opt_in_codes()),
         severity,
         Target(elixir, otp),
         dsl_macros=tuple(dsl_macros),

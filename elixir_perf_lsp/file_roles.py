@@ -23,7 +23,8 @@ TOOLING_FILES = (
     "config/**",
     "priv/**/migrations/**",
     "priv/repo/seeds.exs",
-    "lib/mix/tasks/**",
+    # Mix tasks and the helpers only they use (generators, installers).
+    "lib/mix/**",
     "rel/**",
 )
 

@@ -179,6 +179,8 @@ def test_test_modules_keep_only_asymptotic_findings() -> None:
         '  test "t" do\n'
         f"    assert {EMPTY_CHECK}\n"
         f"    {LOOP_APPEND}\n"
+        "    for id <- ids, do: refute(Repo.get(Email, id))\n"
+        "    String.to_atom(name)\n"
         "  end\n"
         "end\n"
     )
@@ -299,3 +301,62 @@ def test_task_fan_out_over_an_attribute_is_bounded() -> None:
         "end\n"
     )
     assert codes(source) == []
+
+
+def test_private_helpers_called_only_by_macros_run_at_compile_time() -> None:
+    source = (
+        "defmodule R do\n"
+        "  defmacro __before_compile__(env) do\n"
+        "    routes = build(Module.get_attribute(env.module, :routes))\n"
+        "    quote do: unquote(routes)\n"
+        "  end\n"
+        "  defp build(routes), do: Enum.map(routes, &name/1)\n"
+        f"  defp name(xs), do: {LOOP_APPEND}\n"
+        "end\n"
+    )
+    assert codes(source) == []
+
+
+def test_a_helper_with_one_runtime_caller_runs_per_call() -> None:
+    source = (
+        "defmodule R do\n"
+        "  defmacro m(xs), do: helper(xs)\n"
+        "  def f(xs), do: helper(xs)\n"
+        f"  defp helper(xs), do: {LOOP_APPEND}\n"
+        "end\n"
+    )
+    assert codes(source) == ["EP103"]
+
+
+def test_incremental_analysis_sees_a_new_runtime_caller() -> None:
+    from elixir_perf_lsp.document import Document, TextChange
+    from elixir_perf_lsp.engine.incremental import reanalyze
+    from elixir_perf_lsp.positions import Encoding
+
+    before = (
+        "defmodule R do\n"
+        "  defmacro m(xs), do: helper(xs)\n"
+        "  def f(xs), do: xs\n"
+        f"  defp helper(xs), do: {LOOP_APPEND}\n"
+        "end\n"
+    )
+    doc = Document("file:///r.ex", before.encode(), 1, Encoding.UTF32)
+    first = analyze(doc.source, doc.tree, Options())
+    assert first.findings == []
+    line = 2
+    column = before.splitlines()[line].index("do: xs") + len("do: ")
+    edit = doc.apply(TextChange(((line, column), (line, column + 2)), "helper(xs)"))
+    again = reanalyze(first, doc.source, doc.tree, edit, Options())
+    assert [f.code for f in again.findings] == ["EP103"]
+
+
+# --- the default rule set -----------------------------------------------------------------
+
+
+def test_opt_in_rules_need_their_exact_code() -> None:
+    selection = RuleSelection(select=("EP",), opt_in=frozenset({"EP801"}))
+    assert selection.enables("EP102") and not selection.enables("EP801")
+    assert not RuleSelection(select=("EP8",), opt_in=frozenset({"EP801"})).enables("EP801")
+    assert RuleSelection(select=("EP", "EP801"), opt_in=frozenset({"EP801"})).enables("EP801")
+    extended = RuleSelection(extend_select=("EP801",), opt_in=frozenset({"EP801"}))
+    assert extended.enables("EP801")

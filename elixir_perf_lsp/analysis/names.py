@@ -9,6 +9,9 @@ import; Kernel is an import like any other, so it can be excluded or replaced.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import (
     DEF_KEYWORDS,
     Definition,
@@ -26,7 +29,7 @@ from elixir_perf_lsp.analysis.nodes import (
 )
 from elixir_perf_lsp.syntax import Node
 
-_MODULE_DEFINERS = frozenset({"defmodule", "defimpl", "defprotocol"})
+_MODULE_CALLS = frozenset((None, m) for m in ("defmodule", "defimpl", "defprotocol"))
 _DEFINERS = DEF_KEYWORDS | {"defguard", "defguardp", "defdelegate"}
 
 # Names whose local definition must re-check every finding in the file, since a
@@ -51,46 +54,65 @@ def is_kernel_call(call: Node) -> bool:
 def reaches_kernel(site: Node, name: str, arity: int) -> bool:
     """Whether an unqualified `name/arity` used at `site` (a call, or a bare name
     piped into) is Kernel's: no local definition or import replaces it."""
-    return not _shadowed(_enclosing_scope(site), site, name, arity)
+    scope = _enclosing_scope(site)
+    if memo.per_node("names", scope, _module_names).replaces(name, arity):
+        return False
+    definition = enclosing_definition(site)
+    if definition is None or definition.body is None:
+        return True
+    # Imports are lexical: one inside the enclosing function applies too.
+    return not memo.per_node("names", definition.body, _lexical_names).replaces(name, arity)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What replaces Kernel's functions in a scope."""
+
+    defined: frozenset[tuple[str, int, int]] = frozenset()  # (name, min arity, max arity)
+    imports: tuple[Node, ...] = ()
+
+    def replaces(self, name: str, arity: int) -> bool:
+        if any(n == name and low <= arity <= high for n, low, high in self.defined):
+            return True
+        return any(_import_replaces(node, name, arity) for node in self.imports)
 
 
 def _enclosing_scope(node: Node) -> Node:
-    """The module body (or the file, for scripts) whose definitions and imports apply."""
+    """The module (or the file, for scripts) whose definitions and imports apply."""
     root = node
     for ancestor in ancestors(node):
         root = ancestor
-        if ancestor.type == "call" and call_name(ancestor) in {(None, m) for m in _MODULE_DEFINERS}:
+        if ancestor.type == "call" and call_name(ancestor) in _MODULE_CALLS:
             return ancestor
     return root
 
 
-def _shadowed(scope: Node, call: Node, name: str, arity: int) -> bool:
-    """Definitions sit at the module body's top level; imports there or, being
-    lexical, anywhere in the enclosing definition."""
+def _module_names(scope: Node) -> _Names:
+    """Definitions sit at the module body's top level, as do most imports."""
     body = do_block(scope) if scope.type == "call" else scope
-    forms = list(body.named_children) if body is not None else []
-    definition = enclosing_definition(call)
-    if definition is not None and definition.body is not None:
-        forms.extend(n for n in descendants(definition.body) if n.type == "call")
-    for form in forms:
-        if form.type != "call":
-            continue
-        module, callee = call_name(form)
+    forms = [f for f in (body.named_children if body is not None else []) if f.type == "call"]
+    return _names_of(forms)
+
+
+def _lexical_names(body: Node) -> _Names:
+    return _names_of([n for n in descendants(body) if n.type == "call"])
+
+
+def _names_of(calls: list[Node]) -> _Names:
+    defined: set[tuple[str, int, int]] = set()
+    imports: list[Node] = []
+    for call in calls:
+        module, callee = call_name(call)
         if module is not None:
             continue
-        if callee in _DEFINERS and _defines(form, name, arity):
-            return True
-        if callee == "import" and _import_replaces(form, name, arity):
-            return True
-    return False
-
-
-def _defines(call: Node, name: str, arity: int) -> bool:
-    definition = Definition(call)
-    if definition.name != name:
-        return False
-    required = sum(1 for p in definition.params if not _has_default(p))
-    return required <= arity <= len(definition.params)
+        if callee in _DEFINERS:
+            definition = Definition(call)
+            if definition.name:
+                required = sum(1 for p in definition.params if not _has_default(p))
+                defined.add((definition.name, required, len(definition.params)))
+        elif callee == "import":
+            imports.append(call)
+    return _Names(frozenset(defined), tuple(imports))
 
 
 def _has_default(param: Node) -> bool:

@@ -10,15 +10,16 @@ import logging
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from elixir_perf_lsp import syntax
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import definition_name
 from elixir_perf_lsp.engine import relevance
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
-from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix
+from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix, Severity
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
@@ -84,8 +85,9 @@ def analyze(
     if reason is not None:
         return Analysis([], skipped=reason)
     tree = tree or syntax.parse(source)
-    raw, rule_errors = collect(source, tree.root_node, options)
-    return finish(source, tree.root_node, options, raw, rule_errors)
+    with memo.scope():
+        raw, rule_errors = collect(source, tree.root_node, options)
+        return finish(source, tree.root_node, options, raw, rule_errors)
 
 
 def collect(
@@ -99,7 +101,7 @@ def collect(
 
     With `windows`, only matches that start inside one of those byte ranges count.
     """
-    ctx = Context(source, root, options.target, options.dsl_macros)
+    ctx = Context(source, root, options.target)
     # Within windows the query visits little, so the one all-rules query serves and
     # other scopes are filtered here; only a whole-file pass for one scope gets its
     # own (smaller) query, compiled on first use.
@@ -144,7 +146,8 @@ def finish(
     forms: list[tuple[int, int, str]] | None = None,
 ) -> Analysis:
     """Clean raw findings against the tree, then apply suppressions."""
-    findings = _clean(raw, root)
+    # Judged afresh on every run: where code runs can depend on other forms.
+    findings = relevance.keep_relevant(_clean(raw, root), source, root, options)
     skipped = next((e for e in rule_errors if e.startswith(TIMEOUT_PREFIX)), None)
     failed = sorted({e.split(" ", 1)[0] for e in rule_errors if not e.startswith(TIMEOUT_PREFIX)})
     suppressions = find_suppressions(source, root)
@@ -292,23 +295,16 @@ def _findings(
     out = []
     for v in rule.check(captures, ctx):
         start, end = v.span
-        node = (
-            v.node
-            if not isinstance(v.node, tuple)
-            else ctx.root.descendant_for_byte_range(start, end)
-        )
-        verdict = relevance.judge(node or ctx.root, v.severity or rule.severity, options, ctx.dsl)
-        if not verdict.keep:
-            continue
         severity = options.severity.get(rule.code) or v.severity or rule.severity
-        fix = None if verdict.drop_fix else v.fix
+        in_tests = rule.in_tests and (v.severity or rule.severity) is Severity.WARNING
+        fix = v.fix
         if fix is not None and fix.is_safe and not isinstance(v.node, tuple):
             fix = _demote_in_quoted_code(fix, v.node)
         if fix is not None:
             fix = _demote_if_drops_comment(fix, ctx)
         if fix is not None and ctx.crlf:
             fix = _with_crlf(fix)
-        out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix))
+        out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix, in_tests))
     return out
 
 
@@ -403,6 +399,6 @@ def _clean(raw: list[Finding], root: syntax.Node) -> list[Finding]:
             if scope is None:
                 continue
             if f.fix and not all(scope[0] <= e.start and e.end <= scope[1] for e in f.fix.edits):
-                f = Finding(f.code, f.name, f.message, f.start, f.end, f.severity, None)
+                f = replace(f, fix=None)
         out.append(f)
     return out

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from elixir_perf_lsp.analysis.dsl import DslIndex
 from elixir_perf_lsp.engine.options import Target
 from elixir_perf_lsp.positions import decode
 from elixir_perf_lsp.syntax import Node, comment_spans
 
 
 class Context:
-    __slots__ = ("_comments", "_dsl", "_dsl_macros", "crlf", "root", "source", "target")
+    __slots__ = ("_comments", "crlf", "root", "source", "target")
 
-    def __init__(
-        self, source: bytes, root: Node, target: Target, dsl_macros: tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, source: bytes, root: Node, target: Target) -> None:
         self.source = source
         self.root = root
         self.target = target
-        self._dsl_macros = dsl_macros
-        self._dsl: DslIndex | None = None
         # Whether fixes must write CRLF line endings; computed once per analysis.
         self.crlf = b"\r\n" in source
         self._comments: list[tuple[int, int]] | None = None
@@ -37,13 +32,6 @@ class Context:
             if span[1] <= end:
                 out.append(span)
         return out
-
-    @property
-    def dsl(self) -> DslIndex:
-        """Built on first use: most files yield no finding to place."""
-        if self._dsl is None:
-            self._dsl = DslIndex(self.source, self._dsl_macros)
-        return self._dsl
 
     def text(self, node: Node) -> str:
         return decode(self.source[node.start_byte : node.end_byte])

@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 
 from elixir_perf_lsp import syntax
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.names import KERNEL_NAMES_RULES_ASSUME
 from elixir_perf_lsp.document import ByteEdit
 from elixir_perf_lsp.engine.analyze import Analysis, analyze, collect, finish, form_spans
@@ -57,9 +58,10 @@ def reanalyze(
         ):
             continue
         kept.append(shifted)
-    fresh, errors = collect(source, root, options, windows, scope="form")
-    whole, more_errors = collect(source, root, options, file_windows, scope="file")
-    return finish(source, root, options, kept + fresh + whole, errors + more_errors, forms)
+    with memo.scope():
+        fresh, errors = collect(source, root, options, windows, scope="form")
+        whole, more_errors = collect(source, root, options, file_windows, scope="file")
+        return finish(source, root, options, kept + fresh + whole, errors + more_errors, forms)
 
 
 def _file_rule_windows(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class Severity(enum.Enum):
@@ -61,15 +61,9 @@ class Finding:
     end: int
     severity: Severity
     fix: Fix | None = None
+    # Worth showing in test code (see `Rule.in_tests`).
+    in_tests: bool = False
 
     def shifted(self, delta: int) -> Finding:
         fix = self.fix.shifted(delta) if self.fix else None
-        return Finding(
-            self.code,
-            self.name,
-            self.message,
-            self.start + delta,
-            self.end + delta,
-            self.severity,
-            fix,
-        )
+        return replace(self, start=self.start + delta, end=self.end + delta, fix=fix)

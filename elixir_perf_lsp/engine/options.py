@@ -39,10 +39,13 @@ class RuleSelection:
     select: tuple[str, ...] = ("EP",)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    # Rules outside the default set: enabled only when selected by their exact
+    # code (like clippy's pedantic lints), never by a prefix such as `EP` or `EP5`.
+    opt_in: frozenset[str] = frozenset()
 
     def enables(self, code: str) -> bool:
         chosen = _longest_prefix(code, (*self.select, *self.extend_select))
-        if chosen < 0:
+        if chosen < 0 or (code in self.opt_in and chosen != len(code)):
             return False
         return chosen > _longest_prefix(code, self.ignore)
 

@@ -88,7 +88,9 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         return
     subject = text(comparison)
     what = "walks the whole list" if kind == "length" else "counts every element"
-    message = f"`{subject}` {what} to test emptiness; use `{replacement}`"
+    emptiness = test.exact == 0 or test.at_most == 0 or test.at_least == 1
+    purpose = "to test emptiness" if emptiness else "to compare its size with a small number"
+    message = f"`{subject}` {what} {purpose}; use `{replacement}`"
     fix = Fix(
         f"Replace with `{replacement}`",
         applicability,

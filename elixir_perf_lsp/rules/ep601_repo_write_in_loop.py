@@ -115,6 +115,8 @@ RULE = Rule(
     name="repo-write-in-loop",
     summary="`Repo.insert/update/delete` once per element of a loop",
     severity=Severity.WARNING,
+    # Tests write and read their fixtures row by row on purpose.
+    in_tests=False,
     fix_availability=FixAvailability.NONE,
     doc=__doc__.replace("{cost}", COST),
     cost=COST,

@@ -95,6 +95,8 @@ RULE = Rule(
     name="repo-read-in-loop",
     summary="`Repo.get/get_by/one/all/preload` once per element of a loop (N+1 queries)",
     severity=Severity.WARNING,
+    # Tests write and read their fixtures row by row on purpose.
+    in_tests=False,
     fix_availability=FixAvailability.NONE,
     doc=__doc__.replace("{cost}", COST),
     cost=COST,

@@ -4,11 +4,10 @@ Flags atoms created from runtime data: `String.to_atom/1`, `List.to_atom/1`,
 literal (also piped, and as a capture like `&String.to_atom/1`), and atom
 literals or keyword keys with interpolation (`:"user_#{id}"`, `["#{k}": v]`).
 
-Code that runs at compile time is not flagged: module attributes, module bodies
-outside functions (`for`/`if` blocks and other macros' blocks there included),
-macro bodies outside `quote`, and `unquote(…)`. There the set of atoms is fixed
-by the source code. The blocks of ExUnit's `test`/`setup` and Plug.Router's
-`get`/`post`/`match`… become functions that run later, and are checked.
+Like every rule, it is quiet where code runs at compile time (module bodies and
+attributes, macro bodies outside `quote`, `unquote(…)`): there the set of atoms
+is fixed by the source code. A value first checked against known values
+(`when x in @allowed`, `if x in allowed do`) is not flagged either.
 
 ## Why is this bad?
 Atoms are never garbage-collected. Every distinct string turned into an atom
@@ -53,8 +52,10 @@ from collections.abc import Iterator
 from elixir_perf_lsp.analysis.binaries import concat_operands, is_plain_string
 from elixir_perf_lsp.analysis.nodes import (
     ancestors,
+    as_definition,
     call_args,
     call_name,
+    descendants,
     do_block,
     effective_args,
     keyword_value,
@@ -85,25 +86,6 @@ _CONVERSIONS: dict[tuple[str, str], tuple[str, str]] = {
     (":erlang", "list_to_atom"): ("list_to_existing_atom", "charlist"),
 }
 
-# Well-known macros whose `do` block becomes a function (ExUnit, Plug.Router). Blocks of
-# other macros in a module body (`for`, `if`, Ecto's `schema`…) are taken to run while the
-# module compiles.
-_RUNTIME_BLOCKS = frozenset(
-    {
-        "test",
-        "setup",
-        "setup_all",
-        "get",
-        "post",
-        "put",
-        "patch",
-        "delete",
-        "match",
-        "options",
-        "head",
-    }
-)
-
 _MESSAGE_TAIL = (
     "creates a new atom for every distinct value, and atoms are never garbage-collected: "
     "with outside input this fills the atom table and crashes the node"
@@ -117,12 +99,11 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         yield from _check_atom(captures["atom"][0])
     else:
         node = captures["keyword"][0]
-        if _runs_at_runtime(node):
-            message = (
-                f"the keyword key `{text(node).strip()}` {_MESSAGE_TAIL}; use string keys or "
-                "map the known values to atoms"
-            )
-            yield Violation(node, message)
+        message = (
+            f"the keyword key `{text(node).strip()}` {_MESSAGE_TAIL}; use string keys or "
+            "map the known values to atoms"
+        )
+        yield Violation(node, message)
 
 
 def _check_call(call: Node) -> Iterator[Violation]:
@@ -142,8 +123,8 @@ def _check_call(call: Node) -> Iterator[Violation]:
         args = effective_args(call)
         if not args or _is_literal(args[0], literal_kind):
             return
-    if not _runs_at_runtime(call):
-        return
+        if _checked_against_known_values(args[0]):
+            return
     shown = f"{module}.{function}"
     better = f"{module}.{variant}"
     subject = (
@@ -196,8 +177,6 @@ def _plain_sigil(node: Node, names: tuple[str, ...]) -> bool:
 
 
 def _check_atom(atom: Node) -> Iterator[Violation]:
-    if not _runs_at_runtime(atom):
-        return
     source = text(atom)
     fix = None
     if source.startswith(':"') and not source.startswith(':"""'):
@@ -214,35 +193,47 @@ def _check_atom(atom: Node) -> Iterator[Violation]:
     yield Violation(atom, message, fix)
 
 
-def _runs_at_runtime(node: Node) -> bool:
-    """False for code the compiler runs: attributes, module bodies, macro bodies, unquote."""
-    for ancestor in ancestors(node):
-        if ancestor.type == "unary_operator" and operator(ancestor) == "@":
-            return False
-        if ancestor.type != "call":
-            continue
-        module, name = call_name(ancestor)
-        if module is not None:
-            continue
-        if name in ("unquote", "unquote_splicing"):
-            return False
-        if name == "quote":
-            return True  # generated code: it runs where it is injected
-        if name in ("def", "defp"):
-            return True
-        if name in ("defmacro", "defmacrop", "defmodule", "defimpl", "defprotocol"):
-            return False
-        if name in _RUNTIME_BLOCKS and _has_do(ancestor):
-            # `test "…" do`, `get "/path" do`: macros that turn their block into a function
-            return True
-    return True  # a script's top level runs when the script runs
+def _checked_against_known_values(value: Node) -> bool:
+    """`x` in `when x in @allowed` or `if x in allowed do … end`: the set of atoms is
+    what the check admits, not whatever the caller sends."""
+    value = strip_parens(value)
+    if value.type != "identifier":
+        return False
+    name = text(value)
+    for ancestor in ancestors(value):
+        definition = as_definition(ancestor)
+        if definition is not None:
+            return definition.guard is not None and _tests_membership(definition.guard, name)
+        if ancestor.type == "call" and call_name(ancestor) == (None, "if"):
+            args = call_args(ancestor)
+            if args and _tests_membership(args[0], name) and _in_then_branch(ancestor, value):
+                return True
+    return False
 
 
-def _has_do(call: Node) -> bool:
-    if do_block(call) is not None:
-        return True
-    args = call_args(call)
-    return bool(args) and args[-1].type == "keywords" and keyword_value(args[-1], "do") is not None
+def _in_then_branch(if_call: Node, node: Node) -> bool:
+    args = call_args(if_call)
+    if args and _within(node, args[0]):
+        return False
+    block = do_block(if_call)
+    branches = [c for c in block.named_children if c.type == "else_block"] if block else []
+    if len(args) > 1 and args[-1].type == "keywords":
+        otherwise = keyword_value(args[-1], "else")
+        branches += [otherwise] if otherwise is not None else []
+    return not any(_within(node, b) for b in branches)
+
+
+def _within(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def _tests_membership(condition: Node, name: str) -> bool:
+    for node in (condition, *descendants(condition)):
+        if node.type == "binary_operator" and operator(node) == "in":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and text(left) == name:
+                return True
+    return False
 
 
 def _short(source: str, limit: int = 60) -> str:
@@ -255,6 +246,8 @@ RULE = Rule(
     name="dynamic-atom-creation",
     summary="Atom created from runtime data: atoms are never garbage-collected",
     severity=Severity.WARNING,
+    # A leak, not a cost that grows per call: test code creating atoms is harmless.
+    in_tests=False,
     fix_availability=FixAvailability.SOMETIMES,
     doc=__doc__.replace("{cost}", COST),
     cost=COST,

@@ -20,6 +20,22 @@ def _case(name: str, expect: str, before: str, after: str, *inputs: str) -> Case
     return Case(f"self:{name}", "EP000", "fixture", expect, before, after, inputs=inputs)
 
 
+_SHADOWED = """defmodule Text do
+  import Kernel, except: [length: 1]
+  def length(s) when is_binary(s), do: String.length(s)
+  def blank?(s), do: {test}
+end
+"""
+_DSL = """defmodule Filters do
+  defmacro expr(ast), do: Macro.to_string(ast)
+end
+
+defmodule Use do
+  import Filters
+  def tagged, do: expr({test})
+end
+"""
+
 CASES = {
     "wrong_value": _case("wrong_value", "safe", "Enum.sort(xs)\n", "Enum.reverse(xs)\n"),
     "stdout_order": _case(
@@ -49,6 +65,21 @@ CASES = {
         "def f(x) when is_number(x), do: x\ndef f(_), do: :other\n",
     ),
     "free_variable_order": _case("free_variable_order", "safe", "b - a\n", "b + -a\n", "[[1, 10]]"),
+    # What 0.1.0's EP102 did where `length/1` is not Kernel's (issue 13): caught on
+    # the BEAM, and the engine now offers no fix there (fixtures/ep102_*.exs).
+    "shadowed_length": _case(
+        "shadowed_length",
+        "safe",
+        _SHADOWED.format(test="length(s) == 0"),
+        _SHADOWED.format(test="s == []"),
+        '[[""], ["abc"]]',
+    ),
+    "dsl_length": _case(
+        "dsl_length",
+        "safe",
+        _DSL.format(test="length(tags) > 0"),
+        _DSL.format(test="tags != []"),
+    ),
 }
 
 
@@ -60,7 +91,16 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
 
 
 @pytest.mark.parametrize(
-    "name", ["wrong_value", "stdout_order", "file_bytes", "stub_calls", "def_clauses"]
+    "name",
+    [
+        "wrong_value",
+        "stdout_order",
+        "file_bytes",
+        "stub_calls",
+        "def_clauses",
+        "shadowed_length",
+        "dsl_length",
+    ],
 )
 def test_a_changed_behaviour_fails_a_safe_fix(report: Report, name: str) -> None:
     verdict = judge(CASES[name], report)

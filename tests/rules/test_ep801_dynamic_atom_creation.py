@@ -137,3 +137,20 @@ def test_does_not_report_literals_safe_variants_or_compile_time_code(source: str
 def test_fixed_code_is_not_reported_again() -> None:
     source = "def f(s), do: String.to_atom(s)\n"
     assert findings(unsafe_fix(source), CODE) == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def cast(k) when k in @allowed, do: String.to_atom(k)\n",
+        "def cast(k, allowed), do: if(k in allowed, do: String.to_atom(k))\n",
+        "def cast(k, ok) do\n  if k in ok do\n    String.to_atom(k)\n  end\nend\n",
+    ],
+)
+def test_values_checked_against_known_values_are_not_reported(source: str) -> None:
+    assert findings(source, CODE) == []
+
+
+def test_the_else_branch_of_a_membership_check_is_still_reported() -> None:
+    source = "def cast(k, ok), do: if(k in ok, do: :known, else: String.to_atom(k))\n"
+    assert [f.code for f in findings(source, CODE)] == [CODE]
