@@ -2,8 +2,8 @@
 
 For each project in `projects.toml` (extracted from its local mirror at the
 pinned commit), runs the CLI as users do, `check --format json`, twice: with
-every rule selected (`--select EP`, so opt-in rules are measured too) and with
-the default selection. Findings are matched to `labels.jsonl` (see labels.py)
+every rule selected by its exact code (opt-in rules run only when named so) and
+with the default selection. Findings are matched to `labels.jsonl` (see labels.py)
 and the script prints, per rule and per project: findings, labeled, worth /
 noise / wrong, precision (worth / labeled), labeled worth-changing findings no
 longer reported (lost) and unlabeled findings; then totals for all rules and
@@ -32,7 +32,15 @@ from pathlib import Path
 from typing import Any
 
 from labels import VERDICTS, Finding, Label, LabelError, Matching, line_hash, load_labels, match
-from projects import DEFAULT_MIRROR, Project, ProjectError, load_projects, materialise
+from projects import (
+    CORPUS_DIR,
+    DEFAULT_MIRROR,
+    PROJECTS_FILE,
+    Project,
+    ProjectError,
+    load_projects,
+    materialise,
+)
 
 HERE = Path(__file__).resolve().parent
 LABELS_FILE = HERE / "labels.jsonl"
@@ -54,9 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     mirror = Path(args.mirror or os.environ.get("PRECISION_MIRROR") or DEFAULT_MIRROR)
     try:
-        projects = [p for p in load_projects() if not args.project or p.name in args.project]
+        chosen = load_projects(Path(args.projects))
+        projects = [p for p in chosen if not args.project or p.name in args.project]
         labels = load_labels(Path(args.labels))
-        runs = [_check(p, materialise(p, mirror)) for p in projects]
+        every_rule = ",".join(_rule_codes())
+        corpus = Path(args.corpus)
+        runs = [_check(p, materialise(p, mirror, corpus), every_rule) for p in projects]
     except (ProjectError, LabelError, CliError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -82,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rule", action="append", help="only rules with this code prefix")
     parser.add_argument("--labels", default=str(LABELS_FILE), help="labels file (JSON lines)")
     parser.add_argument("--mirror", help=f"where the git mirrors are (default {DEFAULT_MIRROR})")
+    parser.add_argument("--projects", default=str(PROJECTS_FILE), help="projects file (TOML)")
+    parser.add_argument("--corpus", default=str(CORPUS_DIR), help="where projects are extracted")
     parser.add_argument(
         "--context", type=int, default=4, help="lines after a listed finding (default 4)"
     )
@@ -99,9 +112,9 @@ class CliError(Exception):
     pass
 
 
-def _check(project: Project, root: Path) -> Run:
+def _check(project: Project, root: Path, every_rule: str) -> Run:
     paths = [p for p in project.paths if (root / p).exists()]
-    everything = _cli_findings(root, paths, ["--select", "EP"])
+    everything = _cli_findings(root, paths, ["--select", every_rule])
     default = _cli_findings(root, paths, [])
     findings = []
     lines_of: dict[str, list[str]] = {}
@@ -126,6 +139,21 @@ def _check(project: Project, root: Path) -> Run:
         (d["filename"], d["location"]["row"], d["location"]["column"], d["code"]) for d in default
     }
     return Run(project, root, findings, keys)
+
+
+def _rule_codes() -> list[str]:
+    """Every rule's code, from `rules`: opt-in rules run only when named by exact code,
+    so `--select EP` would leave them out."""
+    done = subprocess.run(
+        [sys.executable, "-m", "elixir_perf_lsp", "rules"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    codes = re.findall(r"^(EP\d+)\b", done.stdout, re.M)
+    if done.returncode != 0 or not codes:
+        raise CliError(f"`elixir-perf-lsp rules` listed no rules: {done.stderr.strip()}")
+    return codes
 
 
 def _cli_findings(root: Path, paths: list[str], selection: list[str]) -> list[dict[str, Any]]:
@@ -223,7 +251,7 @@ def _print_report(
         f"({len(matching.unreported)} not reported now, "
         f"{len(matching.by_position)} matched by position only: see --list moved)\n"
     )
-    print("Every rule (--select EP):\n")
+    print("Every rule (each selected by its code):\n")
     print(HEADER)
     by_rule = tally(matching, "rule")
     for code, t in by_rule.items():
