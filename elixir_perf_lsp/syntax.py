@@ -87,6 +87,22 @@ def iter_matches(
 
 
 @cache
+def _quoting_query() -> Query:
+    return compile_query('(call target: (identifier) @name (#any-of? @name "quote" "dbg")) @call')
+
+
+def quoting_spans(root: Node) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every `quote`/`dbg` call, sorted by start."""
+    spans = [
+        (call.start_byte, call.end_byte, (captures["name"][0].text or b"").decode())
+        for _index, captures in iter_matches(_quoting_query(), root)
+        for call in captures["call"]
+    ]
+    spans.sort()
+    return spans
+
+
+@cache
 def _comment_query() -> Query:
     return compile_query("(comment) @comment")
 

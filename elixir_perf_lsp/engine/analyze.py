@@ -299,18 +299,13 @@ def _findings(
         in_tests = rule.in_tests and (v.severity or rule.severity) is Severity.WARNING
         fix = v.fix
         if fix is not None and fix.is_safe and not isinstance(v.node, tuple):
-            fix = _demote_in_quoted_code(fix, v.node)
+            fix = _demote_in_quoted_code(fix, v.node, ctx)
         if fix is not None:
             fix = _demote_if_drops_comment(fix, ctx)
         if fix is not None and ctx.crlf:
             fix = _with_crlf(fix)
         out.append(Finding(rule.code, rule.name, v.message, start, end, severity, fix, in_tests))
     return out
-
-
-# Code here is data: `quote` returns its AST and `dbg` prints its source, so
-# rewriting it changes what the program sees even when the computation is equal.
-_QUOTING_CALLS = frozenset({b"quote", b"dbg"})
 
 
 def _demote_if_drops_comment(fix: Fix, ctx: Context) -> Fix:
@@ -323,20 +318,15 @@ def _demote_if_drops_comment(fix: Fix, ctx: Context) -> Fix:
     return fix
 
 
-def _demote_in_quoted_code(fix: Fix, node: syntax.Node) -> Fix:
-    current: syntax.Node | None = node
-    while current is not None:
-        if current.type == "call":
-            target = current.child(0)
-            if target is not None and target.type == "identifier" and target.text in _QUOTING_CALLS:
-                name = target.text.decode()
-                return Fix(
-                    f"{fix.message} (unsafe inside `{name}`: the code is data there)",
-                    Applicability.UNSAFE,
-                    fix.edits,
-                )
-        current = current.parent
-    return fix
+def _demote_in_quoted_code(fix: Fix, node: syntax.Node, ctx: Context) -> Fix:
+    name = ctx.quoting_call_around(node.start_byte, node.end_byte)
+    if name is None:
+        return fix
+    return Fix(
+        f"{fix.message} (unsafe inside `{name}`: the code is data there)",
+        Applicability.UNSAFE,
+        fix.edits,
+    )
 
 
 def _with_crlf(fix: Fix) -> Fix:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from elixir_perf_lsp.engine.options import Target
 from elixir_perf_lsp.positions import decode
-from elixir_perf_lsp.syntax import Node, comment_spans
+from elixir_perf_lsp.syntax import Node, comment_spans, quoting_spans
 
 
 class Context:
-    __slots__ = ("_comments", "crlf", "root", "source", "target")
+    __slots__ = ("_comments", "_quoting", "crlf", "root", "source", "target")
 
     def __init__(self, source: bytes, root: Node, target: Target) -> None:
         self.source = source
@@ -19,6 +19,7 @@ class Context:
         # Whether fixes must write CRLF line endings; computed once per analysis.
         self.crlf = b"\r\n" in source
         self._comments: list[tuple[int, int]] | None = None
+        self._quoting: list[tuple[int, int, str]] | None = None
 
     def comments_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """Byte spans of the comments lying inside [start, end)."""
@@ -32,6 +33,25 @@ class Context:
             if span[1] <= end:
                 out.append(span)
         return out
+
+    def quoting_call_around(self, start: int, end: int) -> str | None:
+        """`quote` or `dbg` when [start, end) lies inside such a call, else None.
+
+        Code there is data: `quote` returns its AST and `dbg` prints its source,
+        so rewriting it changes what the program sees. The spans are found once
+        per analysis (one query), so asking is a bisection, not a walk to the root.
+        """
+        if self._quoting is None:
+            mentioned = b"quote" in self.source or b"dbg" in self.source
+            self._quoting = quoting_spans(self.root) if mentioned else []
+        index = bisect_right(self._quoting, (start, float("inf"), "")) - 1
+        # Spans nest, so look back past the ones that closed before `start`.
+        while index >= 0:
+            _start, span_end, name = self._quoting[index]
+            if span_end >= end:
+                return name
+            index -= 1
+        return None
 
     def text(self, node: Node) -> str:
         return decode(self.source[node.start_byte : node.end_byte])
