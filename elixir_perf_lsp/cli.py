@@ -1,4 +1,4 @@
-"""Command line: `serve`, `check`, `rules`, `explain` (DESIGN 3.1)."""
+"""Command line: `serve`, `check`, `rules`, `explain` (architecture §3.1)."""
 
 from __future__ import annotations
 
