@@ -25,6 +25,9 @@ PROJECTS_FILE = HERE / "projects.toml"
 CORPUS_DIR = HERE.parent / ".corpus"
 DEFAULT_MIRROR = Path("/work/.mirror")
 _STAMP = ".precision-stamp"
+CONFIG_NAME = ".elixir-perf.toml"
+# Bumped when what an extraction contains changes, so old extractions are redone.
+_LAYOUT = "layout-2"
 # Where the CLI reads the target Elixir/OTP versions from, besides mix.exs.
 _TARGET_FILES = (".tool-versions", "mise.toml", ".mise.toml")
 
@@ -63,7 +66,7 @@ def load_projects(path: Path = PROJECTS_FILE) -> list[Project]:
 def materialise(project: Project, mirror_root: Path, corpus: Path = CORPUS_DIR) -> Path:
     """The project's files at its pinned commit, extracted once into `corpus/<name>`."""
     target = corpus / project.name
-    stamp = f"{project.commit} {' '.join(project.paths)}\n"
+    stamp = f"{project.commit} {' '.join(project.paths)} {_LAYOUT}\n"
     stamp_file = target / _STAMP
     if stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp:
         return target
@@ -79,6 +82,9 @@ def materialise(project: Project, mirror_root: Path, corpus: Path = CORPUS_DIR) 
         shutil.rmtree(target)
     target.mkdir(parents=True)
     _extract(git_dir, files, target)
+    # The CLI looks for its config upward to the filesystem root: an empty one here keeps
+    # any config of the directories above (this repository's own, say) out of the results.
+    (target / CONFIG_NAME).write_text("# isolates the benchmark from parent configs\n")
     stamp_file.write_text(stamp, encoding="utf-8")
     return target
 
