@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from elixir_perf_lsp.engine.model import Severity
-from elixir_perf_lsp.engine.options import Options, RuleSelection, Target
+from elixir_perf_lsp.engine.options import ALL, Options, RuleSelection, Target
 from elixir_perf_lsp.file_roles import DEFAULT_TEST_FILES, file_role
 
 if sys.version_info >= (3, 11):
@@ -152,6 +152,9 @@ def parse_codes(value: object, known: Sequence[str]) -> tuple[str, ...]:
     out = []
     for item in items:
         code = item.strip().upper()
+        if code == ALL:
+            out.append(code)
+            continue
         if not _CODE_PREFIX.fullmatch(code) or not any(k.startswith(code) for k in known):
             raise ValueError(f"unknown rule code or prefix {item!r}")
         out.append(code)
