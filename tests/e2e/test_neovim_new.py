@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -106,7 +105,9 @@ def assert_wire_range(
 def test_journey_completes_with_the_shipped_config(journey: dict[str, Any]) -> None:
     assert journey.get("error") is None, f"{journey['error']}\n{journey['_output']}"
     assert journey["nvim"].startswith(journey["_version"] + ".")
-    assert journey["setup"] == ("vim.lsp.start" if journey["_version"] == "0.10" else "vim.lsp.enable")
+    assert journey["setup"] == (
+        "vim.lsp.start" if journey["_version"] == "0.10" else "vim.lsp.enable"
+    )
     assert journey["filetype"] == "elixir"
     assert journey["cmd"] == ["elixir-perf-lsp", "serve"]
     assert journey["root_dir"] == journey["_project"]
