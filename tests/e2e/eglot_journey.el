@@ -1,4 +1,4 @@
-;;; eglot_journey.el --- Emacs 28 + Eglot 1.9 against elixir-perf-lsp  -*- lexical-binding: t; -*-
+;;; eglot_journey.el --- Eglot (Emacs 28 and 30) against elixir-perf-lsp  -*- lexical-binding: t; -*-
 
 ;; Run by tests/e2e/test_emacs.py:
 ;;   E2E_INPUT=/tmp/x/input.json emacs --batch -l tests/e2e/eglot_journey.el
@@ -29,8 +29,15 @@
 
 (define-derived-mode elixir-mode prog-mode "Elixir" "Stub major mode for the journey.")
 
+(defvar journey--multiplexer (plist-get journey--input :multiplexer)
+  "The README's multiplexer command (rass ... -- elixir-perf-lsp serve), or nil.")
+(when journey--multiplexer
+  (setq elixir-perf-lsp-eglot-register nil))
 (load (plist-get journey--input :package) nil t)
-(setq elixir-perf-lsp-command (plist-get journey--input :cmd))
+(if journey--multiplexer
+    (add-to-list 'eglot-server-programs
+                 `(((elixir-mode :language-id "elixir")) . ,journey--multiplexer))
+  (setq elixir-perf-lsp-command (plist-get journey--input :cmd)))
 
 (defun journey--put (key value)
   (setq journey--result (plist-put journey--result key value)))
@@ -96,11 +103,16 @@ Returns the updated FIRED list."
     response))
 (advice-add 'jsonrpc-request :around #'journey--record-requests)
 
-(defun journey--published-current-p ()
-  "The server has answered for the text Eglot has now (didChange sent, version published)."
+(defun journey--published-current-p (&optional after)
+  "The server has answered for the text Eglot has now (didChange sent, version published).
+With AFTER, a version the buffer had before an edit: the answer must be for a later one.
+Eglot 1.17 (Emacs 30) learns of edits through track-changes only when it sends them, so
+right after an edit its version still equals the last one published: without AFTER a stale
+answer would pass for the current one."
   (and journey--published
        (not eglot--recent-changes)
-       (equal (plist-get journey--published :version) eglot--versioned-identifier)))
+       (equal (plist-get journey--published :version) eglot--versioned-identifier)
+       (or (null after) (> eglot--versioned-identifier after))))
 
 (defun journey--flymake ()
   "Flymake's diagnostics: 0-based line, character columns, covered text, LSP code."
@@ -203,30 +215,33 @@ Returns the action menu (candidate titles), the default offered and the kind pro
 
   ;; 2-3. M-x eglot-code-actions at the EP102 diagnostic, RET on the default (preferred) action.
   (journey--goto-diagnostic (plist-get journey--input :fix_line))
-  (let ((point-at (list :line (1- (line-number-at-pos))
+  (let ((before eglot--versioned-identifier)
+        (point-at (list :line (1- (line-number-at-pos))
                         :col (- (point) (line-beginning-position))))
         (menu (journey--code-action-command #'eglot-code-actions)))
     (journey--snapshot "fixed" :point point-at
-                       :request (car journey--requests) :menu menu))
-  (journey--wait-for "diagnostics after the fix" (journey--published-current-p))
-  (journey--snapshot "fixed_diagnostics")
+                       :request (car journey--requests) :menu menu)
+  (journey--wait-for "diagnostics after the fix" (journey--published-current-p before))
+  (journey--snapshot "fixed_diagnostics"))
 
   ;; 4. Type a new footgun line before `end'.
   (goto-char (point-min))
   (forward-line (plist-get journey--input :insert_at))
-  (journey--type (concat (plist-get journey--input :new_line) "\n"))
-  (journey--wait-for "diagnostics after typing"
-    (and (journey--published-current-p)
+  (let ((before eglot--versioned-identifier))
+    (journey--type (concat (plist-get journey--input :new_line) "\n"))
+    (journey--wait-for "diagnostics after typing"
+      (and (journey--published-current-p before)
          (cl-some (lambda (d) (equal (plist-get (plist-get (plist-get d :range) :start) :line)
                                      (plist-get journey--input :insert_at)))
-                  (plist-get journey--published :diagnostics))))
+                  (plist-get journey--published :diagnostics)))))
   (journey--snapshot "typed")
 
   ;; 5. C-u M-x eglot-code-actions RET quickfix on the typed line.  (Eglot 1.9's
   ;; `eglot-code-action-quickfix' only returns the actions: it forgets to pass INTERACTIVE.)
   (journey--goto-diagnostic (plist-get journey--input :insert_at))
-  (let ((menu (journey--code-action-command #'eglot-code-actions "quickfix")))
-    (journey--wait-for "diagnostics after the second fix" (journey--published-current-p))
+  (let* ((before eglot--versioned-identifier)
+         (menu (journey--code-action-command #'eglot-code-actions "quickfix")))
+    (journey--wait-for "diagnostics after the second fix" (journey--published-current-p before))
     (journey--snapshot "command_fixed" :request (car journey--requests) :menu menu))
 
   (set-buffer-modified-p nil)
