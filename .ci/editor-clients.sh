@@ -2,6 +2,9 @@
 # Real editor clients for the journeys in tests/e2e/, installed from the Debian mirror alone
 # (see /work/shared/editor-clients.md for the measurements behind each choice).
 #
+#   .ci/editor-clients.sh ci     DIR PYTHON PATH... everything below for the journeys, timed: tmux and
+#                                                 debootstrap, hx, the trixie and sid chroots (built in
+#                                                 parallel), rassumfrassum into PYTHON's venv, the mounts
 #   .ci/editor-clients.sh helix  DIR            hx from trixie, run on this machine through its own ld.so
 #   .ci/editor-clients.sh chroot DIR SUITE PKG...   debootstrap SUITE into DIR/SUITE and install PKG...
 #   .ci/editor-clients.sh mount  DIR PYTHON PATH... bind-mount what the chroots' editors must see: /proc,
@@ -122,10 +125,55 @@ clean() {
   rm -rf --one-file-system "$dir"
 }
 
+# Packages per chroot: what tests/e2e/ drives in each.
+TRIXIE_PACKAGES=(neovim emacs-nox elpa-lsp-mode)
+SID_PACKAGES=(neovim)
+RASS=rassumfrassum==0.3.5
+
+ci() {
+  local dir=$1 python=$2; shift 2
+  local start=$SECONDS t0 name failed=0
+  local -a missing=()
+  command -v tmux >/dev/null || missing+=(tmux)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  if ((${#missing[@]})); then
+    t0=$SECONDS
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+    echo "editors: apt-get install ${missing[*]}: $((SECONDS - t0)) s"
+  fi
+  mkdir -p "$dir"
+  # Three downloads at once: each waits on the network more than on the CPU.
+  local -A jobs=()
+  timed() { local n=$1; shift; local s=$SECONDS; "$@" >"$dir/$n.log" 2>&1; echo "$((SECONDS - s))" >"$dir/$n.time"; }
+  timed helix "$0" helix "$dir" & jobs[helix]=$!
+  timed trixie "$0" chroot "$dir" trixie "${TRIXIE_PACKAGES[@]}" & jobs[trixie]=$!
+  timed sid "$0" chroot "$dir" sid "${SID_PACKAGES[@]}" & jobs[sid]=$!
+  for name in helix trixie sid; do
+    if wait "${jobs[$name]}"; then
+      echo "editors: $name ready: $(cat "$dir/$name.time") s"
+    else
+      failed=1
+      echo "editors: $name FAILED; its log:" >&2
+      tail -n 30 "$dir/$name.log" >&2
+    fi
+  done
+  ((failed == 0)) || die "could not install the editor clients"
+  t0=$SECONDS
+  "$python" -m pip install -q "$RASS"
+  echo "editors: pip install $RASS: $((SECONDS - t0)) s"
+  local size
+  size=$(du -sm "$dir" | cut -f1)  # before the mounts, which would count the host's files
+  t0=$SECONDS
+  mount_all "$dir" "$python" "$@"
+  echo "editors: mounts: $((SECONDS - t0)) s"
+  echo "editors: all clients: $((SECONDS - start)) s, $size MB"
+}
+
 [[ $# -ge 2 ]] || die "usage: $0 helix|chroot|mount|env|clean DIR ..."
 cmd=$1 dir=$2; shift 2
 case $dir in /tmp | /tmp/*) die "DIR must not be under /tmp: it is bind-mounted into the chroots" ;; esac
 case $cmd in
+  ci) [[ $# -ge 1 ]] || die "ci DIR PYTHON PATH..."; ci "$dir" "$@" ;;
   helix) helix "$dir" ;;
   chroot) [[ $# -ge 1 ]] || die "chroot DIR SUITE PKG..."; chroot_suite "$dir" "$@" ;;
   mount) [[ $# -ge 1 ]] || die "mount DIR PYTHON PATH..."; mount_all "$dir" "$@" ;;
