@@ -63,7 +63,16 @@ answer would pass for the current one."
   (and journey--published
        (not eglot--recent-changes)
        (equal (plist-get journey--published :version) eglot--versioned-identifier)
-       (or (null after) (> eglot--versioned-identifier after))))
+       (or (null after) (> eglot--versioned-identifier after))
+       (or (null journey--multiplexer) (journey--ours-published-p))))
+
+(defun journey--ours-published-p ()
+  "The multiplexed publish holds elixir-perf's answer for this version.
+rass publishes a version's diagnostics once every server has, or after 1 s with what it has
+(then again when the late one arrives); every step of this journey leaves an elixir-perf
+diagnostic, so one of ours means our server has answered."
+  (cl-some (lambda (d) (equal (plist-get d :source) "elixir-perf"))
+           (plist-get journey--published :diagnostics)))
 (defun journey--flymake ()
   (journey--flymake-with
    (lambda (d) (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data d))))))
