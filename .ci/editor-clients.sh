@@ -60,6 +60,9 @@ bind() {  # bind SRC DST: bind-mount SRC at DST (creating DST like SRC), once
   mountpoint -q "$dst" 2>/dev/null && return 0
   if [[ -d $src ]]; then mkdir -p "$dst"; else mkdir -p "$(dirname "$dst")"; touch "$dst"; fi
   mount --bind "$src" "$dst"
+  # On a systemd host mounts are shared: without this, mounts made under DST (/dev/pts under /dev)
+  # would propagate back to the host's tree, and so would their unmounting.
+  mount --make-private "$dst"
 }
 
 # Lines "bind PATH" / "link PATH TARGET": what makes PYTHON (a venv's interpreter, say) start inside a
@@ -91,7 +94,12 @@ mount_all() {
   for root in "$dir"/*/; do
     root=${root%/}
     [[ -x $root/usr/bin/apt-get ]] || continue
-    for path in /proc /sys /dev /dev/pts /tmp "$@"; do bind "$path" "$root$path"; done
+    for path in /proc /sys /dev /dev/pts /tmp; do bind "$path" "$root$path"; done
+    for path in "$@"; do
+      # Already visible through /tmp: binding it again would mount onto the host's own /tmp.
+      case $path in /tmp/*) continue ;; esac
+      bind "$path" "$root$path"
+    done
     while read -r kind path target; do
       case $kind in
         bind) bind "$path" "$root$path" ;;
