@@ -47,7 +47,9 @@ async def open_and_reconfigure(client: LanguageClient, root: Path) -> None:
     doc = uri(root / "lib" / "open.ex")
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=doc, language_id="elixir", version=1, text=TEXT)
+            text_document=types.TextDocumentItem(
+                uri=doc, language_id="elixir", version=1, text=TEXT
+            )
         )
     )
     await round_trip(client, doc)
