@@ -43,6 +43,7 @@ from elixir_perf_lsp.config import Layer, is_excluded
 from elixir_perf_lsp.document import Document
 from elixir_perf_lsp.engine import analyze
 from elixir_perf_lsp.engine.limits import MAX_BYTES, too_large
+from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 
@@ -324,8 +325,7 @@ def clear(ls: ElixirPerfServer) -> None:
     had_files = bool(state.files)
     state.files.clear()
     if had_files and uses_pull(ls):
-        with contextlib.suppress(Exception):
-            ls.workspace_diagnostic_refresh(None)
+        refresh_diagnostics(ls)
 
 
 # --- hooks for lifecycle.py and sync.py -----------------------------------------------
