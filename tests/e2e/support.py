@@ -29,6 +29,12 @@ EDITOR_TIMEOUT_S = 60
 REQUIRE_EDITORS = "ELIXIR_PERF_REQUIRE_EDITORS"
 
 
+def opt_into_every_rule(project: Path) -> None:
+    """The journeys use opt-in rules with safe quick fixes (EP102, EP802), as a project
+    that turned them on would (`select = ["ALL"]`)."""
+    (project / ".elixir-perf.toml").write_text('select = ["ALL"]\n')
+
+
 def require_or_skip(missing: str | None) -> None:
     """Skip (locally) or fail (with ELIXIR_PERF_REQUIRE_EDITORS=1) when `missing` says why the
     editor cannot run; do nothing when it is None."""

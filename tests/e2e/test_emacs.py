@@ -30,6 +30,7 @@ from tests.e2e.support import (
     columns,
     eglot_missing,
     in_chroot,
+    opt_into_every_rule,
     require_or_skip,
     run_editor,
     server_env,
@@ -104,6 +105,7 @@ def journey(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     tmp = tmp_path_factory.mktemp(client)
     project = tmp / "demo"
     (project / "lib").mkdir(parents=True)
+    opt_into_every_rule(project)
     (project / "mix.exs").write_text(
         "defmodule Demo.MixProject do\n  use Mix.Project\n"
         '  def project, do: [app: :demo, version: "0.1.0", elixir: "~> 1.14"]\nend\n',

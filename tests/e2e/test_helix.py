@@ -17,7 +17,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import ROOT, require_or_skip, server_env, server_on_path
+from tests.e2e.support import (
+    ROOT,
+    opt_into_every_rule,
+    require_or_skip,
+    server_env,
+    server_on_path,
+)
 from tests.e2e.tmux import ScreenTimeout, Tmux
 
 pytestmark = pytest.mark.e2e
@@ -144,6 +150,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("helix")
     project = tmp / "demo"
     (project / "lib").mkdir(parents=True)
+    opt_into_every_rule(project)
     (project / "mix.exs").write_text("defmodule Demo.MixProject do\nend\n", encoding="utf-8")
     (project / ".git").mkdir()  # Helix's workspace root
     source = project / "lib" / "demo.ex"

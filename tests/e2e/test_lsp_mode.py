@@ -17,6 +17,7 @@ from tests.e2e.support import (
     Chroot,
     columns,
     in_chroot,
+    opt_into_every_rule,
     require_or_skip,
     run_editor,
     server_env,
@@ -42,6 +43,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("lsp-mode")
     project = tmp / "demo"
     (project / "lib").mkdir(parents=True)
+    opt_into_every_rule(project)
     (project / "mix.exs").write_text("defmodule Demo.MixProject do\nend\n", encoding="utf-8")
     source = project / "lib" / "demo.ex"
     source.write_text("\n".join(SOURCE), encoding="utf-8")

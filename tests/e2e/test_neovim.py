@@ -21,6 +21,7 @@ from tests.e2e.support import (
     SERVER_CMD,
     columns,
     nvim_version,
+    opt_into_every_rule,
     require_or_skip,
     run_editor,
     server_env,
@@ -70,6 +71,7 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("nvim")
     project = tmp / "demo"
     (project / "lib").mkdir(parents=True)
+    opt_into_every_rule(project)
     (project / "mix.exs").write_text(
         "defmodule Demo.MixProject do\n  use Mix.Project\n"
         '  def project, do: [app: :demo, version: "0.1.0", elixir: "~> 1.14"]\nend\n',

@@ -21,6 +21,7 @@ from tests.e2e.support import (
     Chroot,
     columns,
     in_chroot,
+    opt_into_every_rule,
     require_or_skip,
     run_editor,
     server_env,
@@ -47,6 +48,7 @@ def journey(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     tmp = tmp_path_factory.mktemp(f"nvim{request.param}")
     project = tmp / "demo"
     (project / "lib").mkdir(parents=True)
+    opt_into_every_rule(project)
     (project / "mix.exs").write_text("defmodule Demo.MixProject do\nend\n", encoding="utf-8")
     source = project / "lib" / "demo.ex"
     source.write_text("\n".join(SOURCE) + "\n", encoding="utf-8")
