@@ -9,9 +9,8 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-from elixir_perf_lsp.checker import CheckSettings, FileResult, check_file, discover
+from elixir_perf_lsp.checker import Candidate, CheckSettings, FileResult, check_file, discover
 from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.output.records import LocatedFinding
@@ -57,7 +56,8 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     settings = CheckSettings(cli, args.config, args.fix, args.unsafe_fixes, args.diff)
     results = list(_results(args, settings))
-    errors = [e for r in results for e in r.errors]
+    # A bad config fails every file under it: say so once, not once per file.
+    errors = list(dict.fromkeys(e for r in results for e in r.errors))
     for error in errors:
         sys.stderr.write(f"elixir-perf-lsp: {error}\n")
     for r in results:
@@ -91,7 +91,7 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
     jobs = [item for item in found if not isinstance(item, str)]
     if args.force_exclude:
         # Tools that pass file names (pre-commit, editors) want excludes honoured too.
-        jobs = [(path, False) for path, _explicit in jobs]
+        jobs = [job._replace(explicit=False) for job in jobs]
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
         for result in _run_jobs(jobs, settings):
             advance()
@@ -132,12 +132,19 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
         yield advance
 
 
-def _check_job(job: tuple[tuple[Path, bool], CheckSettings]) -> FileResult:
-    (path, explicit), settings = job
-    return check_file(path, settings, explicit=explicit)
+def _check_job(job: tuple[Candidate, CheckSettings]) -> FileResult:
+    candidate, settings = job
+    try:
+        return check_file(
+            candidate.path, settings, explicit=candidate.explicit, tree=candidate.tree
+        )
+    except Exception as exc:  # one file's bug must not cost the rest of the run
+        return FileResult(
+            str(candidate.path), errors=[f"{candidate.path}: internal error: {exc!r}"]
+        )
 
 
-def _run_jobs(jobs: list[tuple[Path, bool]], settings: CheckSettings) -> Iterator[FileResult]:
+def _run_jobs(jobs: list[Candidate], settings: CheckSettings) -> Iterator[FileResult]:
     """Check files on every core; results come back in input order."""
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
     if workers <= 1:
