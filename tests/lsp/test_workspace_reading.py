@@ -18,7 +18,6 @@ from .test_workspace_diagnostics import (
 )
 
 
-
 async def test_the_scan_skips_fifos_and_devices_and_finishes(
     client: LanguageClient, tmp_path: Path
 ) -> None:
