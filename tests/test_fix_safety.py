@@ -240,3 +240,29 @@ def test_the_reader_is_bounded_by_its_limit(tmp_path: Path) -> None:
     with pytest.raises(Unreadable, match="cannot read"):
         read_source(tmp_path / "missing.ex")
     assert MAX_BYTES > 101
+
+
+def test_stdin_is_read_only_up_to_the_size_limit() -> None:
+    with Path("/dev/zero").open("rb") as zeros:
+        result = subprocess.run(
+            [sys.executable, "-m", "elixir_perf_lsp", "check", "--stdin-filename", "a.ex"],
+            stdin=zeros,
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    assert b"a.ex: not analysed: over the 2 MB limit" in result.stderr
+    assert result.returncode == 0
+
+
+def test_stdin_over_the_limit_with_fix_is_passed_through_unchanged() -> None:
+    source = b"x = length(xs) == 0\n" * (MAX_BYTES // 20 + 1000)
+    result = subprocess.run(
+        [sys.executable, "-m", "elixir_perf_lsp", "check", "--fix", "--stdin-filename", "a.ex"],
+        input=source,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.stdout == source
+    assert b"not analysed" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -12,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from elixir_perf_lsp.checker import Candidate, CheckSettings, FileResult, check_file, discover
 from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
+from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.output.render import render_json, render_text
@@ -81,8 +83,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[FileResult]:
     paths = list(args.paths)
     if args.stdin_filename is not None or paths == ["-"]:
-        name = args.stdin_filename or "-"
-        yield check_file(name, settings, stdin=sys.stdin.buffer.read())
+        yield _check_stdin(args.stdin_filename or "-", settings)
         return
     found = list(discover(paths, settings.cli, settings.config_override))
     for item in found:
@@ -97,6 +98,22 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
             advance()
             if not result.excluded:
                 yield result
+
+
+def _check_stdin(name: str, settings: CheckSettings) -> FileResult:
+    """Stdin, read up to the size limit: a pipe from `/dev/zero` must not fill memory."""
+    source = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(source) <= MAX_BYTES:
+        return check_file(name, settings, stdin=source)
+    if settings.fix and not settings.diff:
+        # The caller (an editor's formatter) expects the fixed text on stdout: with
+        # nothing analysed, that is the input, passed through without holding it.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source)
+        shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+    limit = MAX_BYTES // 1024 // 1024
+    return FileResult(name, notices=[f"{name}: not analysed: over the {limit} MB limit"])
 
 
 def _wants_progress(args: argparse.Namespace, files: int) -> bool:
