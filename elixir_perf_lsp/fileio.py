@@ -182,7 +182,10 @@ def _replace(real: str, info: os.stat_result, expected: bytes, data: bytes) -> b
                     Path(tmp).unlink()
                     return False
             # After the chown, which clears set-id bits.
-            os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
+            else:  # Windows before Python 3.13
+                Path(tmp).chmod(stat.S_IMODE(info.st_mode))
             os.fsync(handle.fileno())
         # Last look before the rename: a save since the first check wins.
         check = os.open(real, _READ_FLAGS | _O_NOFOLLOW)
