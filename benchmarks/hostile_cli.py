@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -201,17 +202,20 @@ def run_case(case: Case, workdir: Path) -> Row:
     args, stdin = case.setup(root)
     command = [sys.executable, "-m", "elixir_perf_lsp", "check", "--no-progress", *args]
     start = time.perf_counter()
-    try:
-        out = subprocess.run(
-            [sys.executable, "-c", _MEASURE, stdin, *command],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_S,
-            check=True,
-        ).stdout.split()
-    except subprocess.TimeoutExpired:
-        return Row(case.name, TIMEOUT_S, 0.0, -1, f"no result in {TIMEOUT_S} s")
+    # A session of its own, so a hung CLI is killed with the wrapper that waits for it.
+    with subprocess.Popen(
+        [sys.executable, "-c", _MEASURE, stdin, *command],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as wrapper:
+        try:
+            out = wrapper.communicate(timeout=TIMEOUT_S)[0].split()
+        except subprocess.TimeoutExpired:
+            os.killpg(wrapper.pid, signal.SIGKILL)
+            wrapper.communicate()
+            return Row(case.name, TIMEOUT_S, 0.0, -1, f"no result in {TIMEOUT_S} s")
     seconds = time.perf_counter() - start
     stderr = (root / "stderr.txt").read_text(errors="replace")
     run = Run(int(out[0]), stderr, seconds, int(out[1]) / 1024)

@@ -110,7 +110,7 @@ def test_twenty_thousand_excludes_are_compiled_once_not_per_file(
     assert len(translated) <= len(patterns) + 10
 
 
-GLOB_PARTS = st.sampled_from(["lib", "a", "b.ex", "*", "**", "*.ex", "a?", "[ab]", "gen", ""])
+GLOB_PARTS = st.sampled_from(["lib", "a", "b.ex", "*", "**", "*.ex", "a?", "[ab]", "gen", "", "/"])
 PATH_PARTS = st.sampled_from(["lib", "a", "b", "b.ex", "a.ex", "gen", "ab", "x.exs"])
 
 
@@ -128,9 +128,12 @@ def reference_match(rel: PurePosixPath, patterns: tuple[str, ...]) -> bool:
 @given(
     st.lists(st.lists(GLOB_PARTS, min_size=1, max_size=4).map("/".join), max_size=6),
     st.lists(PATH_PARTS, min_size=1, max_size=4),
+    st.booleans(),
 )
-def test_compiled_globs_match_exactly_what_fnmatch_did(globs: list[str], parts: list[str]) -> None:
-    rel = PurePosixPath(*parts)
+def test_compiled_globs_match_exactly_what_fnmatch_did(
+    globs: list[str], parts: list[str], absolute: bool
+) -> None:
+    rel = PurePosixPath("/" if absolute else "", *parts)
     patterns = tuple(globs)
     assert compile_globs(patterns).matches(rel) == reference_match(rel, patterns)
 
