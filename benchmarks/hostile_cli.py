@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -222,6 +223,42 @@ def run_case(case: Case, workdir: Path) -> Row:
     return Row(case.name, seconds, run.peak_mb, run.code, case.verdict(root, run))
 
 
+def lost_saves(rounds: int = 10) -> tuple[int, int]:
+    """(rounds, saves lost): each round starts `check --fix` on a file that takes a
+    while to analyse and saves a new version of it at a random moment meanwhile.
+    Afterwards the file must hold that version, fixed or not; the fix of the older
+    version means the save was overwritten."""
+    body = "".join(f"  def f{i}(xs) when length(xs) == 0, do: :empty\n" for i in range(1500))
+    lost = 0
+    rng = random.Random(20)
+    with tempfile.TemporaryDirectory(prefix="hostile-save-") as tmp:
+        path = Path(tmp) / "a.ex"
+        for k in range(rounds):
+            old = f"defmodule A do\n{body}end\n# version {k}\n"
+            new = old.replace(f"# version {k}", f"# version {k}, saved during the fix")
+            path.write_text(old)
+            cli = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "elixir_perf_lsp",
+                    "check",
+                    "--fix",
+                    "--no-progress",
+                    "a.ex",
+                ],
+                cwd=tmp,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(rng.uniform(0.2, 1.5))
+            path.write_text(new)
+            cli.wait(timeout=TIMEOUT_S)
+            text = path.read_text()
+            lost += "saved during the fix" not in text
+    return rounds, lost
+
+
 def run_cases() -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="hostile-cli-") as tmp:
         return [run_case(case, Path(tmp)) for case in CASES]
@@ -234,7 +271,9 @@ def main() -> int:
     for r in rows:
         outcome = "ok" if r.problem is None else f"FAIL: {r.problem}"
         print(f"{r.name:<{width}}  {r.seconds:6.2f}  {r.peak_mb:8.1f}  {r.code:>4}  {outcome}")
-    return 1 if any(r.problem for r in rows) else 0
+    rounds, lost = lost_saves()
+    print(f"saves made during `check --fix`: {rounds}, lost: {lost}")
+    return 1 if lost or any(r.problem for r in rows) else 0
 
 
 if __name__ == "__main__":
