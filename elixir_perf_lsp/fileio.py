@@ -119,13 +119,18 @@ def _current(fd: int, expected: bytes) -> bool:
     return _read_at_most(fd, len(expected) + 1) == expected
 
 
+# A new file in the same directory gets the same SELinux label by default; every
+# file has one there, and writing them all in place would give up atomic renames.
+_RENEWED_XATTRS = frozenset({"security.selinux"})
+
+
 def _has_xattrs(path: str) -> bool:
-    """Extended attributes (ACLs, labels) would not follow a rename onto a new file."""
+    """Extended attributes (ACLs, user attributes) would not follow a rename."""
     listxattr = getattr(os, "listxattr", None)
     if listxattr is None:
         return False
     try:
-        return bool(listxattr(path, follow_symlinks=False))
+        return bool(set(listxattr(path, follow_symlinks=False)) - _RENEWED_XATTRS)
     except OSError:
         return False
 

@@ -173,6 +173,18 @@ def test_a_fix_keeps_an_unusual_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
+def test_a_fix_keeps_extended_attributes(tmp_path: Path) -> None:
+    path = tmp_path / "a.ex"
+    path.write_text(GUARD)
+    try:
+        os.setxattr(path, "user.origin", b"kept")
+    except (OSError, AttributeError):
+        pytest.skip("no user extended attributes here")
+    assert run_check("--fix", str(path)).returncode == 0
+    assert path.read_text() == FIXED
+    assert os.getxattr(path, "user.origin") == b"kept"
+
+
 def test_read_only_files_are_left_alone_with_a_message(tmp_path: Path) -> None:
     path = tmp_path / "a.ex"
     path.write_text(GUARD)
