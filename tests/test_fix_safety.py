@@ -119,6 +119,23 @@ def test_a_write_failure_is_reported_with_exit_2_and_the_run_goes_on(
     assert (tmp_path / "b.ex").read_text() == FIXED
 
 
+def test_a_directory_refusing_new_files_gets_the_fix_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only directory with a writable file: no temp file, so no rename."""
+    path = tmp_path / "a.ex"
+    path.write_text(GUARD)
+    inode = path.stat().st_ino
+
+    def read_only_directory(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only_directory)
+    assert main(["check", "--fix", "--no-progress", str(path)]) == 0
+    assert path.read_text() == FIXED
+    assert path.stat().st_ino == inode
+
+
 def test_a_crash_on_one_file_is_reported_and_the_others_are_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
