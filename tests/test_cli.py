@@ -1,4 +1,4 @@
-"""The CLI contract (DESIGN 3.1, 3.2): output, exit codes, fixing."""
+"""The CLI contract (architecture §3.1, §3.2): output, exit codes, fixing."""
 
 from __future__ import annotations
 

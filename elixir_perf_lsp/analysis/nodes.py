@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.syntax import Node
 
 DEF_KEYWORDS = frozenset({"def", "defp", "defmacro", "defmacrop"})
@@ -96,10 +97,8 @@ def same_node(a: Node | None, b: Node | None) -> bool:
 
 
 def ancestors(node: Node) -> Iterator[Node]:
-    current = node.parent
-    while current is not None:
-        yield current
-        current = current.parent
+    """Innermost first; linear in depth inside an analysis (see `memo.ancestors`)."""
+    yield from memo.ancestors(node)
 
 
 def descendants(node: Node) -> Iterator[Node]:

@@ -85,7 +85,7 @@ def analyze(
     if reason is not None:
         return Analysis([], skipped=reason)
     tree = tree or syntax.parse(source)
-    with memo.scope():
+    with memo.scope(tree.root_node):
         raw, rule_errors = collect(source, tree.root_node, options)
         return finish(source, tree.root_node, options, raw, rule_errors)
 

@@ -309,6 +309,9 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
+    # In scripts the tasks are often bound in one top-level statement and awaited
+    # in the next: the finding spans two forms.
+    scope="file",
     bad=(
         Example(
             "urls\n|> Enum.map(fn url -> Task.async(fn -> fetch(url) end) end)\n|> Enum.map(&Task.await/1)\n",
