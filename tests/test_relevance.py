@@ -203,7 +203,7 @@ def _options_for(tmp_path: Path, relative: str, config: str = "") -> Options:
     file = tmp_path / relative
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text("")
-    return resolve_for_file(file, Layer(), stop=tmp_path).options
+    return resolve_for_file(file, Layer(), base=tmp_path).options
 
 
 @pytest.mark.parametrize(
