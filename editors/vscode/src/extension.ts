@@ -281,6 +281,8 @@ function serverSettings(scope: vscode.Uri | undefined): Record<string, unknown> 
  */
 async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Promise<ServerCommand> {
   const bundle = await readBundle(extensionContext.extensionPath);
+  // Set when elixirPerf.interpreter lacks the package: then it is the Python for the bundle.
+  let bundlePython: string | undefined;
   const interpreterSetting = config.get<string>('interpreter', '').trim();
   if (interpreterSetting) {
     const interpreter = await findExecutable(expandPath(interpreterSetting, undefined));
@@ -294,16 +296,15 @@ async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Prom
     if (await canImportServer(interpreter)) {
       return pythonServer(interpreter);
     }
-    if (bundle) {
-      // The setting names the Python to run the bundled server with.
-      return bundledServer(bundle, [interpreter]);
+    if (!bundle) {
+      const install = `${quoteForShell(interpreter)} -m ${INSTALL_COMMAND}`;
+      throw new SetupError(
+        `Elixir Perf: \`${interpreter}\` cannot import ${PYTHON_MODULE}. Install it into that ` +
+          `environment: \`${install}\`.`,
+        install,
+      );
     }
-    const install = `${quoteForShell(interpreter)} -m ${INSTALL_COMMAND}`;
-    throw new SetupError(
-      `Elixir Perf: \`${interpreter}\` cannot import ${PYTHON_MODULE}. Install it into that ` +
-        `environment: \`${install}\`.`,
-      install,
-    );
+    bundlePython = interpreter;
   }
 
   const pathSetting = config.get<string>('path', '').trim();
@@ -321,6 +322,9 @@ async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Prom
   }
 
   if (bundle) {
+    if (bundlePython) {
+      return bundledServer(bundle, [bundlePython]);
+    }
     const found: string[] = [];
     for (const name of pythonCandidates(bundle.manifest)) {
       const python = await findExecutable(name);

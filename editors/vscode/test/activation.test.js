@@ -207,6 +207,15 @@ test('elixirPerf.interpreter without the package is the Python the bundle runs w
   assert.doesNotMatch(error[1], /python3 /, 'PATH Pythons are not tried when the setting names one');
 });
 
+test('elixirPerf.interpreter without the package does not hide elixirPerf.path', async () => {
+  const bin = scripts({ oldpython: 'case "$2" in "import elixir_perf_lsp") exit 1;; esac; echo 3.12', 'my-server': 'exit 0' });
+  const storage = tempDir('storage-');
+  const settings = { interpreter: path.join(bin, 'oldpython'), path: path.join(bin, 'my-server') };
+  const calls = await activateWith(settings, bin, { extensionPath: fakeBundle(['3.12']), storage });
+  assert.deepEqual(started(calls).map((line) => line.split('Starting ')[1]), [`${path.join(bin, 'my-server')} serve`]);
+  assert.deepEqual(fs.readdirSync(storage), []);
+});
+
 test('the staged bundle installs into a private venv and runs from there', async (t) => {
   if (!fs.existsSync(path.join(STAGED_SERVER, 'manifest.json'))) {
     t.skip('no staged server/ (run `npm run package:linux-x64`)');
