@@ -124,10 +124,12 @@ export async function ensureVenv(
   if (await exists(interpreter)) {
     return interpreter;
   }
+  // A venv whose interpreter no longer starts (its base Python was removed): build it again.
+  await fs.rm(venv, { recursive: true, force: true });
   const work = install(bundle, python, venv, log);
   onInstall(work);
   await work;
-  void removeOtherVenvs(storageDir, venv, log);
+  void removeOldVenvs(storageDir, bundle.manifest.version, log);
   return interpreter;
 }
 
@@ -171,12 +173,14 @@ async function install(bundle: Bundle, python: Python, venv: string, log: (line:
   }
 }
 
-/** Venvs of earlier bundles or other Pythons: each is ~30 MB and nothing else uses them. */
-async function removeOtherVenvs(storageDir: string, keep: string, log: (line: string) => void): Promise<void> {
-  const prefix = `${VENV_PREFIX}`;
+/**
+ * Venvs of other server versions (~30 MB each), left by earlier versions of the extension. Venvs of this
+ * version for another Python stay: another window may be running one (its elixirPerf.interpreter).
+ */
+async function removeOldVenvs(storageDir: string, version: string, log: (line: string) => void): Promise<void> {
   for (const name of await fs.readdir(storageDir).catch(() => [] as string[])) {
     const full = path.join(storageDir, name);
-    if (name.startsWith(prefix) && full !== keep && !name.includes('.tmp-')) {
+    if (name.startsWith(VENV_PREFIX) && !name.startsWith(`${VENV_PREFIX}${version}-`) && !name.includes('.tmp-')) {
       await fs.rm(full, { recursive: true, force: true }).catch(() => undefined);
       log(`Removed the unused venv ${full}`);
     }

@@ -137,25 +137,15 @@ test('elixirPerf.path pointing nowhere is reported as such', async () => {
   assert.match(error[1], /pip install elixir-perf-lsp/);
 });
 
-test('an interpreter without the package gets `<python> -m pip install`', async (t) => {
-  const python = ['python3', 'python'].find((name) =>
-    (process.env.PATH || '').split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, name))),
-  );
-  if (!python) {
-    t.skip('no python on PATH');
-    return;
-  }
-  // Only meaningful with an interpreter that does not have the package.
-  const probe = require('node:child_process').spawnSync(python, ['-c', 'import elixir_perf_lsp']);
-  if (probe.status === 0) {
-    t.skip(`${python} has elixir_perf_lsp installed`);
-    return;
-  }
-  const calls = await activateWith({ interpreter: python }, process.env.PATH);
-  const [error] = calls.filter(([kind]) => kind === 'error');
+test('an interpreter without the package gets `<python> -m pip install`', async () => {
+  // No bundle: the setting can only name a Python that has the package.
+  const bin = scripts({ python3: 'case "$2" in "import elixir_perf_lsp") exit 1;; esac; echo 3.12' });
+  const python = path.join(bin, 'python3');
+  const calls = await activateWith({ interpreter: python }, bin);
+  const [error] = errors(calls);
   assert.ok(error, JSON.stringify(calls));
   assert.match(error[1], /cannot import elixir_perf_lsp/);
-  assert.match(error[1], /-m pip install elixir-perf-lsp/);
+  assert.match(error[1], new RegExp(`${python.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} -m pip install elixir-perf-lsp`));
 });
 
 test('elixirPerf.enable = false starts nothing and shows no error', async () => {
@@ -231,9 +221,12 @@ test('the staged bundle installs into a private venv and runs from there', async
     return;
   }
   const storage = tempDir('storage-');
+  const oldVenv = path.join(storage, 'venv-0.0.0-py3.11-000000000000');
+  fs.mkdirSync(oldVenv);
   // PATH without this checkout's venv bin, so only the bundle can provide the server.
   const pathEnv = (process.env.PATH || '').split(path.delimiter).filter((dir) => !fs.existsSync(path.join(dir, 'elixir-perf-lsp'))).join(path.delimiter);
   const first = await activateWith({}, pathEnv, { extensionPath: path.dirname(STAGED_SERVER), storage, timeoutMs: 120_000 });
+  assert.ok(!fs.existsSync(oldVenv), "an older version's venv is removed");
   const [venv] = fs.readdirSync(storage);
   assert.match(venv, new RegExp(`^venv-${manifest.version}-py${python.replace('.', '\\.')}-[0-9a-f]{12}$`), JSON.stringify(first));
   const venvPython = path.join(storage, venv, 'bin', 'python');
@@ -245,4 +238,9 @@ test('the staged bundle installs into a private venv and runs from there', async
   const second = await activateWith({}, pathEnv, { extensionPath: path.dirname(STAGED_SERVER), storage, timeoutMs: 30_000 });
   assert.equal(second.filter(([kind]) => kind === 'progress').length, 0);
   assert.deepEqual(started(second).map((line) => line.split('Starting ')[1]), [`${venvPython} -m elixir_perf_lsp serve`]);
+  // A venv whose interpreter is gone (its base Python was removed) is built again.
+  fs.rmSync(venvPython);
+  const third = await activateWith({}, pathEnv, { extensionPath: path.dirname(STAGED_SERVER), storage, timeoutMs: 120_000 });
+  assert.equal(third.filter(([kind]) => kind === 'progress').length, 1, JSON.stringify(third));
+  assert.ok(fs.existsSync(venvPython));
 });
