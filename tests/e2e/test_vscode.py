@@ -76,9 +76,15 @@ class Journey:
     # --- reading the UI ---------------------------------------------------------------------
 
     def problems(self) -> list[str]:
-        """The Problems panel's rows for markers (not the file rows), as shown."""
-        rows = self.page.locator(".markers-panel .monaco-list-row")
-        texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+        """The Problems panel's rows for markers (not the file rows), as shown.
+
+        Read in one go: the list re-renders while diagnostics change, so a row counted a moment
+        ago may be gone.
+        """
+        texts: list[str] = self.page.evaluate(
+            """() => [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+                 .map((row) => row.innerText)"""
+        )
         return [t.replace("\n", " ") for t in texts if "Ln " in t]
 
     def buffer_lines(self) -> list[str]:
