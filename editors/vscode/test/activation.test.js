@@ -230,14 +230,16 @@ test('the staged bundle installs into a private venv and runs from there', async
   const [venv] = fs.readdirSync(storage);
   assert.match(venv, new RegExp(`^venv-${manifest.version}-py${python.replace('.', '\\.')}-[0-9a-f]{12}$`), JSON.stringify(first));
   const venvPython = path.join(storage, venv, 'bin', 'python');
-  assert.deepEqual(started(first).map((line) => line.split('Starting ')[1]), [`${venvPython} -m elixir_perf_lsp serve`]);
+  // -P keeps the workspace off sys.path; Python 3.10 has no -P and gets -I.
+  const flag = Number(python.split('.')[1]) >= 11 ? '-P' : '-I';
+  assert.deepEqual(started(first).map((line) => line.split('Starting ')[1]), [`${venvPython} ${flag} -m elixir_perf_lsp serve`]);
   assert.equal(first.filter(([kind]) => kind === 'progress').length, 1, 'the first start shows progress');
   const version = require('node:child_process').spawnSync(venvPython, ['-m', 'elixir_perf_lsp', '--version'], { encoding: 'utf8' });
   assert.equal(version.stdout.trim(), `elixir-perf-lsp ${manifest.version}`);
   // A second start reuses the venv without installing again.
   const second = await activateWith({}, pathEnv, { extensionPath: path.dirname(STAGED_SERVER), storage, timeoutMs: 30_000 });
   assert.equal(second.filter(([kind]) => kind === 'progress').length, 0);
-  assert.deepEqual(started(second).map((line) => line.split('Starting ')[1]), [`${venvPython} -m elixir_perf_lsp serve`]);
+  assert.deepEqual(started(second).map((line) => line.split('Starting ')[1]), [`${venvPython} ${flag} -m elixir_perf_lsp serve`]);
   // A venv whose interpreter is gone (its base Python was removed) is built again.
   fs.rmSync(venvPython);
   const third = await activateWith({}, pathEnv, { extensionPath: path.dirname(STAGED_SERVER), storage, timeoutMs: 120_000 });
