@@ -63,6 +63,10 @@ class RawServer:
         self._next_id += 1
         ident = self._next_id
         self.send({"id": ident, "method": method, "params": params})
+        return self.wait_for_id(ident, method, timeout)
+
+    def wait_for_id(self, ident: Any, method: str = "", timeout: float = 20) -> dict[str, Any]:
+        """The response with id `ident`, answering server requests meanwhile."""
         while True:
             try:
                 message = self._inbox.get(timeout=timeout)
