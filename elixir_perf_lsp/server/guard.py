@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
@@ -34,13 +34,35 @@ def guarded(default: Any = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
             try:
                 return handler(*args, **kwargs)
             except Exception:
-                ls = args[0]
-                text = f"elixir-perf: {handler.__name__} failed:\n{traceback.format_exc()}"
-                log.error(text)
-                if isinstance(ls, LanguageServer):
-                    log_to_client(ls, text)
+                _report(handler, args[0])
                 return default  # type: ignore[no-any-return]
 
         return wrapper
 
     return decorate
+
+
+def guarded_async(
+    default: Any = None,
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """`guarded` for a coroutine handler."""
+
+    def decorate(handler: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(handler)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return await handler(*args, **kwargs)
+            except Exception:
+                _report(handler, args[0])
+                return default  # type: ignore[no-any-return]
+
+        return wrapper
+
+    return decorate
+
+
+def _report(handler: Callable[..., Any], ls: object) -> None:
+    text = f"elixir-perf: {handler.__name__} failed:\n{traceback.format_exc()}"
+    log.error(text)
+    if isinstance(ls, LanguageServer):
+        log_to_client(ls, text)
