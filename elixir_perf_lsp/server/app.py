@@ -24,6 +24,8 @@ class ElixirPerfServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("elixir-perf-lsp", __version__, protocol_cls=ElixirPerfProtocol)
         self.session = Session()
+        # The loop serving the client, for work in other threads to send through.
+        self.event_loop: asyncio.AbstractEventLoop | None = None
 
     # Our own message loop (transport.py) in place of pygls's reader.
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
@@ -33,6 +35,7 @@ class ElixirPerfServer(LanguageServer):
         protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
 
         async def serve() -> None:
+            self.event_loop = asyncio.get_running_loop()
             await pump(stdin_reader(stdin or sys.stdin.buffer), protocol, stop)
 
         try:
@@ -55,6 +58,7 @@ class ElixirPerfServer(LanguageServer):
             self.shutdown()  # type: ignore[no-untyped-call]
 
         async def serve() -> None:
+            self.event_loop = asyncio.get_running_loop()
             self._server = await asyncio.start_server(connection, host, port)
             async with self._server:
                 await self._server.serve_forever()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import traceback
@@ -19,10 +20,23 @@ R = TypeVar("R")
 def log_to_client(
     ls: LanguageServer, message: str, kind: types.MessageType = types.MessageType.Error
 ) -> None:
+    loop = getattr(ls, "event_loop", None)
+    if isinstance(loop, asyncio.AbstractEventLoop) and not _running(loop):
+        # From a worker thread (an analysis): writing here could interleave two
+        # messages on the wire, so the event loop sends it.
+        loop.call_soon_threadsafe(log_to_client, ls, message, kind)
+        return
     try:
         ls.window_log_message(types.LogMessageParams(type=kind, message=message))
     except Exception:  # the transport may be gone; stderr is all we have left
         log.exception("could not log to the client: %s", message)
+
+
+def _running(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 def guarded(default: Any = None) -> Callable[[Callable[P, R]], Callable[P, R]]:
