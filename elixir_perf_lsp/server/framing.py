@@ -152,8 +152,10 @@ class Framer:
         try:
             content, end = _DECODER.raw_decode(text, start)
         except json.JSONDecodeError as exc:
-            if _stops_early(exc) and not _HEADER_START.search(buffer, 1):
-                return None  # the rest has not arrived yet
+            if _stops_early(exc):
+                # The rest has not arrived yet (a header's text inside a JSON string
+                # is no reason to cut a message; MAX_MESSAGE_BYTES bounds the wait).
+                return None
             if frame_known and self._length is not None:
                 del buffer[: self._length]  # the frame was right, its JSON is not
                 self._end_message()
