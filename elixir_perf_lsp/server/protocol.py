@@ -15,6 +15,7 @@ what pygls would leave unanswered: batches and malformed messages
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Generator
 from concurrent.futures import Future
@@ -116,11 +117,18 @@ class ElixirPerfProtocol(LanguageServerProtocol):
         # worker threads).
         super()._execute_handler(msg_id, handler, callback, args, kwargs)
         future = self._request_futures.get(msg_id)
-        if future is not None:
+        if future is None:
+            return
+        try:
             loop = asyncio.get_running_loop()
-            future.add_done_callback(
-                lambda done: loop.call_soon_threadsafe(self._forget, msg_id, done)
-            )
+        except RuntimeError:  # no loop (a handler run directly): nothing walks the futures
+            future.add_done_callback(lambda done: self._forget(msg_id, done))
+            return
+        future.add_done_callback(lambda done: self._forget_later(loop, msg_id, done))
+
+    def _forget_later(self, loop: asyncio.AbstractEventLoop, msg_id: Any, done: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the session is over
+            loop.call_soon_threadsafe(self._forget, msg_id, done)
 
     def _forget(self, msg_id: Any, done: Any) -> None:
         if self._request_futures.get(msg_id) is done:
