@@ -7,6 +7,7 @@ thread, so a client that stops writing never keeps the process from exiting.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 import threading
@@ -18,6 +19,7 @@ from elixir_perf_lsp.server.protocol import ElixirPerfProtocol
 
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
+QUEUED_CHUNKS = 4
 
 
 async def pump(
@@ -40,9 +42,14 @@ async def pump(
 
 
 def stdin_reader(stdin: BinaryIO) -> Callable[[], Awaitable[bytes]]:
-    """`read()` for `pump`: chunks of stdin as they arrive, b"" at its end."""
+    """`read()` for `pump`: chunks of stdin as they arrive, b"" at its end.
+
+    The queue is short and the reading thread waits for room, so a client that
+    writes faster than we handle messages is held back by the pipe instead of
+    filling our memory.
+    """
     loop = asyncio.get_running_loop()
-    chunks: asyncio.Queue[bytes] = asyncio.Queue()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue(maxsize=QUEUED_CHUNKS)
     fd = stdin.fileno()
 
     def run() -> None:
@@ -51,7 +58,10 @@ def stdin_reader(stdin: BinaryIO) -> Callable[[], Awaitable[bytes]]:
                 data = os.read(fd, CHUNK)
             except OSError:
                 data = b""
-            loop.call_soon_threadsafe(chunks.put_nowait, data)
+            try:
+                asyncio.run_coroutine_threadsafe(chunks.put(data), loop).result()
+            except (RuntimeError, concurrent.futures.CancelledError):
+                return  # the loop is gone: the session is over
             if not data:
                 return
 
