@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ BUDGET_S = 10.0
 SLACK_S = 1.5
 MAX_MB = 300.0
 CLI_TIMEOUT_S = 60.0
+CLI_MEMORY_CAP = 2 * 1024**3
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def run_cli(args: list[str], cwd: Path) -> tuple[int | None, float, float, str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=_cap_memory,
     )
     code: int | None
     deadline = began + CLI_TIMEOUT_S
@@ -111,6 +114,11 @@ def run_cli(args: list[str], cwd: Path) -> tuple[int | None, float, float, str]:
     stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     return code, time.perf_counter() - began, usage.ru_maxrss / 1024, last
+
+
+def _cap_memory() -> None:
+    # A CLI that reads /dev/zero whole must fail, not take the machine's memory.
+    resource.setrlimit(resource.RLIMIT_AS, (CLI_MEMORY_CAP, CLI_MEMORY_CAP))
 
 
 def cli_file_cases(workdir: Path) -> list[Row]:
