@@ -1,4 +1,4 @@
-"""`check --format sarif|github` (DESIGN 3.1): SARIF validated against the official
+"""`check --format sarif|github` (architecture §3.1): SARIF validated against the official
 SARIF 2.1.0 schema, GitHub workflow commands with GitHub's escaping."""
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ import threading
 import pytest
 
 from elixir_perf_lsp import syntax
-from elixir_perf_lsp.analysis.nodes import ancestors, climbing_from
 from elixir_perf_lsp.engine import analyze
 from elixir_perf_lsp.engine.limits import (
     MAX_DEPTH,
@@ -96,22 +95,3 @@ def test_a_budget_that_is_not_used_up_never_fires_later() -> None:
     with pytest.raises(BudgetExceeded), time_budget(0.05):
         while True:
             pass
-
-
-def test_ancestors_descending_from_the_root_match_parent_climbing() -> None:
-    tree = syntax.parse(b"defmodule A do\n  def f(x), do: g([h(x), {1, x}])\nend\n")
-    root = tree.root_node
-    leaves = [n for n in _all(root) if n.child_count == 0]
-    with climbing_from(root):
-        fast = [[a.id for a in ancestors(n)] for n in leaves]
-    slow = [[a.id for a in ancestors(n)] for n in leaves]  # no root: .parent climbing
-    assert fast == slow and all(fast)
-
-
-def _all(node: syntax.Node) -> list[syntax.Node]:
-    out, stack = [], [node]
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(current.children)
-    return out

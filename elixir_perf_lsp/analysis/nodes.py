@@ -7,9 +7,8 @@ recursion limit.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.syntax import Node
 
 DEF_KEYWORDS = frozenset({"def", "defp", "defmacro", "defmacrop"})
@@ -97,53 +96,9 @@ def same_node(a: Node | None, b: Node | None) -> bool:
     return _same(a, b)
 
 
-# The root of the tree being analysed, so `ancestors` can descend from it.
-_root: ContextVar[Node | None] = ContextVar("root", default=None)
-
-
-@contextmanager
-def climbing_from(root: Node) -> Iterator[None]:
-    """Let `ancestors` of nodes under `root` descend from it (see there)."""
-    token = _root.set(root)
-    try:
-        yield
-    finally:
-        _root.reset(token)
-
-
 def ancestors(node: Node) -> Iterator[Node]:
-    """Innermost first.
-
-    tree-sitter finds `.parent` by searching down from the root, so climbing
-    parent by parent costs depth squared (seconds at 5k levels). Most callers stop
-    after a step or two: the first step is one `.parent`; going further descends
-    once from the root set by `climbing_from` and yields the whole path.
-    """
-    current = node.parent
-    if current is None:
-        return
-    yield current
-    path = _path_to(current)
-    if path is not None:
-        yield from reversed(path)
-        return
-    current = current.parent
-    while current is not None:
-        yield current
-        current = current.parent
-
-
-def _path_to(node: Node) -> list[Node] | None:
-    """The nodes from the root down to `node`, excluding it; None if not under the root."""
-    root = _root.get()
-    if root is None or not (root.start_byte <= node.start_byte <= node.end_byte <= root.end_byte):
-        return None
-    path: list[Node] = []
-    current: Node | None = root
-    while current is not None and current.id != node.id:
-        path.append(current)
-        current = current.child_with_descendant(node)
-    return path if current is not None else None
+    """Innermost first; linear in depth inside an analysis (see `memo.ancestors`)."""
+    yield from memo.ancestors(node)
 
 
 def descendants(node: Node) -> Iterator[Node]:

@@ -14,7 +14,7 @@ from functools import cache
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis import memo
-from elixir_perf_lsp.analysis.nodes import climbing_from, definition_name
+from elixir_perf_lsp.analysis.nodes import definition_name
 from elixir_perf_lsp.engine import relevance
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.limits import (
@@ -96,7 +96,7 @@ def analyze(
     if reason is not None:
         return Analysis([], skipped=reason)
     tree = tree or syntax.parse(source)
-    with memo.scope():
+    with memo.scope(tree.root_node):
         raw, rule_errors = collect(source, tree.root_node, options)
         return finish(source, tree.root_node, options, raw, rule_errors)
 
@@ -125,7 +125,7 @@ def collect(
     raw: list[Finding] = []
     todo: Iterable[tuple[int, int] | None] = windows if windows is not None else [None]
     try:
-        with time_budget(COLLECT_SECONDS), climbing_from(root):
+        with time_budget(COLLECT_SECONDS):
             for window in todo:
                 found, cut = syntax.linear_matches(combined.query, root, window)
                 if cut and match_limit_message() not in rule_errors:
@@ -162,7 +162,7 @@ def finish(
     skipped = next((e for e in rule_errors if is_limit_message(e)), None)
     failed = sorted({e.split(" ", 1)[0] for e in rule_errors if not is_limit_message(e)})
     try:
-        with time_budget(FINISH_SECONDS), climbing_from(root):
+        with time_budget(FINISH_SECONDS):
             return _finish(source, root, options, raw, rule_errors, forms, skipped, failed)
     except BudgetExceeded:
         timeout = timeout_message(TIME_BUDGET_SECONDS)

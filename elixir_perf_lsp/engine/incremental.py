@@ -58,7 +58,7 @@ def reanalyze(
         ):
             continue
         kept.append(shifted)
-    with memo.scope():
+    with memo.scope(root):
         fresh, errors = collect(source, root, options, windows, scope="form")
         whole, more_errors = collect(source, root, options, file_windows, scope="file")
         return finish(source, root, options, kept + fresh + whole, errors + more_errors, forms)

@@ -1,4 +1,4 @@
-"""Findings located in a file: 1-based rows and code-point columns (DESIGN 3.2)."""
+"""Findings located in a file: 1-based rows and code-point columns (architecture §3.2)."""
 
 from __future__ import annotations
 

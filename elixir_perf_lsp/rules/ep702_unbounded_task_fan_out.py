@@ -301,6 +301,8 @@ def _inside(node: Node, container: Node) -> bool:
 
 RULE = Rule(
     code="EP702",
+    precision="1 of 5 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="unbounded-task-fan-out",
     summary="`Task.async` per element of an unbounded collection, then awaited: no concurrency limit",
     severity=Severity.INFORMATION,
@@ -309,6 +311,9 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
+    # In scripts the tasks are often bound in one top-level statement and awaited
+    # in the next: the finding spans two forms.
+    scope="file",
     bad=(
         Example(
             "urls\n|> Enum.map(fn url -> Task.async(fn -> fetch(url) end) end)\n|> Enum.map(&Task.await/1)\n",

@@ -17,7 +17,7 @@ is two calls of an arity-1 function); see README.md.
 
 All cases go to one `elixir tests/beam/harness.exs MANIFEST OUT` run per
 session; the harness writes one JSON object per case and `judge` turns it into
-pass / fail / skip according to DESIGN.md 3.6.
+pass / fail / skip according to docs/architecture.md §3.6.
 """
 
 from __future__ import annotations

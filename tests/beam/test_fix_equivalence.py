@@ -1,4 +1,4 @@
-"""Every fix, run on the real BEAM: before and after must agree (DESIGN.md 3.6).
+"""Every fix, run on the real BEAM: before and after must agree (docs/architecture.md §3.6).
 
 A safe fix must give the same result, exception and side effects (stdout,
 stderr, files, stubbed calls, messages) for every generated input on which
