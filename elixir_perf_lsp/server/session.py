@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -9,8 +10,9 @@ from pathlib import Path
 
 from pygls.uris import to_fs_path
 
+from elixir_perf_lsp import syntax
 from elixir_perf_lsp.config import ConfigError, Resolved, merge, resolve_for_file
-from elixir_perf_lsp.document import Document
+from elixir_perf_lsp.document import ByteEdit, Document
 from elixir_perf_lsp.engine import Analysis, Options, analyze
 from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.engine.limits import too_large
@@ -41,6 +43,8 @@ class Session:
     _failed_rules: dict[str, set[str]] = field(default_factory=dict)
     # Bumped when settings change, so pull clients see new result ids.
     generation: int = 0
+    # One analysis at a time per document (see `analysis`).
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def open(self, uri: str, text: str, version: int | None) -> Document:
         from elixir_perf_lsp.positions import encode
@@ -73,6 +77,7 @@ class Session:
             budget -= len(other.source)
 
     def close(self, uri: str) -> None:
+        self._locks.pop(uri, None)
         self._failed_rules.pop(uri, None)
         self.documents.pop(uri, None)
         self._analyses.pop(uri, None)
@@ -104,28 +109,45 @@ class Session:
             self._reported_errors.add(message)
             self.pending_messages.append((level, message))
 
-    def analysis(self, doc: Document) -> Analysis:
-        cached = self._analyses.get(doc.uri)
-        if cached is not None and cached[0] == doc.version:
-            return cached[1]
+    async def analysis(self, doc: Document) -> Analysis:
+        """`doc`'s analysis at its current version, computed off the event loop.
+
+        A slow buffer (up to the time budget) then never holds up requests on
+        other buffers. Analyses of one buffer run one at a time, in order, each
+        reusing the last (incremental analysis needs the edits since it).
+        """
+        lock = self._locks.setdefault(doc.uri, asyncio.Lock())
+        async with lock:
+            while True:
+                cached = self._analyses.get(doc.uri)
+                if cached is not None and cached[0] == doc.version:
+                    return cached[1]
+                job = self._job(doc, cached[1] if cached is not None else None)
+                result = await asyncio.to_thread(job.run)
+                if self.documents.get(doc.uri) is not doc:
+                    return result  # closed meanwhile: nothing to keep
+                if doc.source is job.source and not doc.has_tree and job.tree is not None:
+                    doc.adopt_tree(job.tree)
+                self._note(doc, result)
+                self._analyses[doc.uri] = (job.version, result)
+                # Edited while we worked: go again, incrementally, from this result.
+
+    def _job(self, doc: Document, previous: Analysis | None) -> _Job:
+        """A snapshot of what analysing `doc` needs; taken on the event loop."""
         self.touch(doc)
         pending, doc.pending = doc.pending, None
         reason = too_large(doc.source)
-        if not self.settings.enable:
-            result = Analysis([])
-        elif reason is not None:
-            # Checked before touching the tree: a 10 MB buffer is never parsed.
-            result = Analysis([], skipped=reason)
-        else:
-            options = self._options_for(doc.uri)
-            previous = cached[1] if cached is not None else None
-            if previous is not None and pending is not None and previous.skipped is None:
-                result = reanalyze(previous, doc.source, doc.tree, pending, options)
-            else:
-                result = analyze(doc.source, doc.tree, options)
-        self._note(doc, result)
-        self._analyses[doc.uri] = (doc.version, result)
-        return result
+        options = self._options_for(doc.uri) if self.settings.enable and not reason else None
+        return _Job(
+            doc.source,
+            # A copy: the buffer's own tree is edited in place by the next change.
+            doc.tree_if_parsed(copy=True) if options is not None else None,
+            pending,
+            previous,
+            options,
+            reason if self.settings.enable else None,
+            doc.version,
+        )
 
     def _options_for(self, uri: str) -> Options:
         options = self.resolve(uri).options
@@ -144,3 +166,27 @@ class Session:
         for message in result.rule_errors:
             if message != result.skipped:
                 self.report_error(f"elixir-perf: {name}: {message}; disabled for this file")
+
+
+@dataclass
+class _Job:
+    """One analysis, run in a worker thread on a snapshot of a document."""
+
+    source: bytes
+    tree: syntax.Tree | None  # None: parse it here, off the event loop
+    pending: ByteEdit | None  # edits since `previous`
+    previous: Analysis | None
+    options: Options | None  # None: not analysed (disabled, or `skipped` says why)
+    skipped: str | None
+    version: int | None
+
+    def run(self) -> Analysis:
+        if self.options is None:
+            # Checked before any parse: a 10 MB buffer is never parsed.
+            return Analysis([], skipped=self.skipped)
+        if self.tree is None:
+            self.tree = syntax.parse(self.source)
+        previous = self.previous
+        if previous is not None and self.pending is not None and previous.skipped is None:
+            return reanalyze(previous, self.source, self.tree, self.pending, self.options)
+        return analyze(self.source, self.tree, self.options)

@@ -188,7 +188,20 @@ def _publish(
 
 def _update(ls: ElixirPerfServer, state: WorkspaceState, uri: str, path: Path) -> bool:
     """Analyse `uri` from disk and report it; False when it is excluded or unreadable."""
-    scanned = analyse_file(ls, uri, path)
+    return _record(ls, state, uri, analyse_file(ls, uri, path))
+
+
+async def _update_off_loop(
+    ls: ElixirPerfServer, state: WorkspaceState, uri: str, path: Path
+) -> bool:
+    """`_update` with the reading and analysing in a worker thread: one slow file
+    (up to the time budget) must not hold up edits and requests meanwhile."""
+    return _record(ls, state, uri, await asyncio.to_thread(analyse_file, ls, uri, path))
+
+
+def _record(
+    ls: ElixirPerfServer, state: WorkspaceState, uri: str, scanned: ScannedFile | None
+) -> bool:
     if scanned is None:
         state.files.pop(uri, None)
         _publish(ls, state, uri, [])
@@ -278,10 +291,9 @@ async def _scan(ls: ElixirPerfServer, state: WorkspaceState) -> None:
                 break
             uri = from_fs_path(str(path)) or path.as_uri()
             seen.add(uri)
-            if not _is_open(ls, uri, path) and _update(ls, state, uri, path):
+            if not _is_open(ls, uri, path) and await _update_off_loop(ls, state, uri, path):
                 checked += 1
             progress.report(done, len(paths))
-            await asyncio.sleep(0)  # let edits and requests through between files
         else:
             for uri in set(state.files) - seen:  # deleted since the last scan
                 del state.files[uri]
