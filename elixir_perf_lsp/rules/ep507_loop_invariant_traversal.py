@@ -10,7 +10,8 @@ function that passes the value back unchanged.
 Not flagged: values that are small by construction (literals, module
 attributes, keyword options), `Enum.count/1`, `Enum.sum/1`, `Enum.max/1` and
 `Enum.min/1` on maps, sets and ranges (O(1) or not a traversal), loops over a
-literal list or a small range, guards (EP101), and `Map.keys/1` inside a
+literal list or a small range, guards (EP101), counts compared with a small
+number (EP102 and EP802 make those tests O(1)), and `Map.keys/1` inside a
 membership test (EP508 says how to avoid building the list at all).
 
 ## Why is this bad?
@@ -64,6 +65,7 @@ import re
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.hoist import hoist_point
+from elixir_perf_lsp.analysis.lists import MAX_PATTERN_CELLS, read_comparison
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop, enclosing_loops
 from elixir_perf_lsp.analysis.nodes import (
     as_definition,
@@ -183,7 +185,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     if suffix is None or (step.module is None and not step.is_call(None, "length", arity=1)):
         return
     value = strip_parens(step.input)
-    if in_guard(step.node) or _membership_subject(step):
+    if in_guard(step.node) or _membership_subject(step) or _small_size_test(step):
         return
     loop = enclosing_loop(step.node)
     if loop is None or not _worth_reporting(name, value, loop):
@@ -217,6 +219,19 @@ def _membership_subject(step: Step) -> bool:
         return True
     consumer = consumer_step(step)
     return consumer is not None and (consumer.module, consumer.name) in _MEMBERSHIP
+
+
+def _small_size_test(step: Step) -> bool:
+    """`length(xs) == 0`, `Enum.count(xs) > 1`: EP102 (or EP802) makes the test O(1),
+    which beats computing the count once."""
+    node = step.node
+    parent = node.parent
+    while parent is not None and parent.type == "block" and parent.named_child_count == 1:
+        node, parent = parent, parent.parent
+    if parent is None:
+        return False
+    read = read_comparison(parent)
+    return read is not None and read[2] <= MAX_PATTERN_CELLS + 1
 
 
 def _worth_reporting(name: tuple[str | None, str], value: Node, loop: Loop) -> bool:

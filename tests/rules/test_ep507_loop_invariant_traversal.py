@@ -182,3 +182,11 @@ def test_hoists_above_every_nested_loop_that_leaves_the_value_unchanged() -> Non
         "  end)\n"
         "end\n"
     )
+
+
+@pytest.mark.parametrize(
+    "test", ["length(names) == 0", "Enum.count(names) > 1", "String.length(names) == 0"]
+)
+def test_leaves_small_size_tests_to_ep102_and_ep802(test: str) -> None:
+    assert findings(in_map(test), CODE) == []
+    assert len(findings(in_map("length(names) > 100"), CODE)) == 1
