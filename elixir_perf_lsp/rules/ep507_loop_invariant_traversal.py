@@ -10,7 +10,9 @@ function that passes the value back unchanged.
 Not flagged: values that are small by construction (literals, module
 attributes, keyword options), `Enum.count/1`, `Enum.sum/1`, `Enum.max/1` and
 `Enum.min/1` on maps, sets and ranges (O(1) or not a traversal), loops over a
-literal list or a small range, guards (EP101), counts compared with a small
+literal list or a small range, clauses of a multi-clause `fn` picked by a
+literal tag (`fn {:max_length, n}, errors -> …`: they run once per option of
+that name), guards (EP101), counts compared with a small
 number (EP102 and EP802 make those tests O(1)), and `Map.keys/1` inside a
 membership test (EP508 says how to avoid building the list at all).
 
@@ -244,7 +246,32 @@ def _worth_reporting(name: tuple[str | None, str], value: Node, loop: Loop) -> b
         has_fast_membership(value) or _SET_LIKE_NAME.search(text(value).rsplit(".", 1)[-1])
     ):
         return False
-    return not _loops_over_few(loop) and (loop.kind != "recursion" or _walks_a_structure(loop))
+    if _loops_over_few(loop) or _option_clause(value, loop):
+        return False
+    return loop.kind != "recursion" or _walks_a_structure(loop)
+
+
+def _option_clause(value: Node, loop: Loop) -> bool:
+    """`Enum.reduce(constraints, [], fn {:max_length, n}, acc -> … String.length(v) …`:
+    a clause picked by a literal tag runs once per option of that name, not per element."""
+    if loop.kind != "iterator" or loop.body.type != "anonymous_function":
+        return False
+    clauses = [c for c in loop.body.named_children if c.type == "stab_clause"]
+    if len(clauses) < 2:
+        return False
+    clause = next((c for c in clauses if _inside(value, c)), None)
+    left = clause.child_by_field_name("left") if clause is not None else None
+    params = left.named_children if left is not None and left.type == "arguments" else []
+    if not params:
+        return False
+    element = strip_parens(params[0])
+    if element.type == "tuple" and element.named_child_count:
+        element = element.named_children[0]
+    return element.type in ("atom", "string", "integer")
+
+
+def _inside(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def _walks_a_structure(loop: Loop) -> bool:

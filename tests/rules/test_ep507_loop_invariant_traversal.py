@@ -190,3 +190,17 @@ def test_hoists_above_every_nested_loop_that_leaves_the_value_unchanged() -> Non
 def test_leaves_small_size_tests_to_ep102_and_ep802(test: str) -> None:
     assert findings(in_map(test), CODE) == []
     assert len(findings(in_map("length(names) > 100"), CODE)) == 1
+
+
+def test_does_not_report_clauses_picked_by_an_option_tag() -> None:
+    source = (
+        "def validate(value, constraints) do\n"
+        "  Enum.reduce(constraints, [], fn\n"
+        "    {:max_length, max}, errors -> if String.length(value) > max, do: [:long | errors], else: errors\n"
+        "    _, errors -> errors\n"
+        "  end)\n"
+        "end\n"
+    )
+    assert findings(source, CODE) == []
+    untagged = source.replace("{:max_length, max}", "{_name, max}")
+    assert len(findings(untagged, CODE)) == 1
