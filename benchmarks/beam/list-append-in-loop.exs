@@ -17,27 +17,6 @@ defmodule Bench.ListAppendInLoop do
   def rec_prepend(l), do: rec_prepend(l, [])
   defp rec_prepend([x | rest], acc), do: rec_prepend(rest, [x * 2 | acc])
   defp rec_prepend([], acc), do: Enum.reverse(acc)
-
-  # grouping: each element is appended to its group's list in a map accumulator
-  def group_append(l),
-    do: Enum.reduce(l, %{}, fn x, acc -> Map.update(acc, rem(x, 10), [x], &(&1 ++ [x])) end)
-
-  def group_prepend(l) do
-    l
-    |> Enum.reduce(%{}, fn x, acc -> Map.update(acc, rem(x, 10), [x], &[x | &1]) end)
-    |> Map.new(fn {k, xs} -> {k, Enum.reverse(xs)} end)
-  end
-
-  def group_by(l), do: Enum.group_by(l, &rem(&1, 10))
-
-  # a tuple accumulator: the list grows inside `{list, count}`
-  def tuple_append(l),
-    do: Enum.reduce(l, {[], 0}, fn x, {acc, n} -> {acc ++ [x], n + 1} end)
-
-  def tuple_prepend(l) do
-    {acc, n} = Enum.reduce(l, {[], 0}, fn x, {acc, n} -> {[x | acc], n + 1} end)
-    {Enum.reverse(acc), n}
-  end
 end
 
 BenchHelper.header("EP103", "list-append-in-loop", """
@@ -61,26 +40,5 @@ BenchHelper.compare(
   [
     {"acc ++ [x]", &Bench.ListAppendInLoop.rec_append/1},
     {"[x | acc] + reverse", &Bench.ListAppendInLoop.rec_prepend/1}
-  ]
-)
-
-BenchHelper.compare(
-  "grouping into 10 groups: `Map.update(acc, k, [x], &(&1 ++ [x]))` vs prepend + reverse each group, and `Enum.group_by/2`",
-  BenchHelper.sizes([100, 1_000, 10_000, 30_000]),
-  setup,
-  [
-    {"&(&1 ++ [x])", &Bench.ListAppendInLoop.group_append/1},
-    {"&[x | &1] + reverse", &Bench.ListAppendInLoop.group_prepend/1},
-    {"Enum.group_by", &Bench.ListAppendInLoop.group_by/1}
-  ]
-)
-
-BenchHelper.compare(
-  "tuple accumulator: `{acc ++ [x], n + 1}` vs `{[x | acc], n + 1}` + reverse",
-  BenchHelper.sizes([10, 1_000, 10_000]),
-  setup,
-  [
-    {"{acc ++ [x], n}", &Bench.ListAppendInLoop.tuple_append/1},
-    {"{[x | acc], n} + reverse", &Bench.ListAppendInLoop.tuple_prepend/1}
   ]
 )

@@ -1,4 +1,4 @@
-"""EP103 list-append-in-loop: tuple accumulators, lists bound before being handed back,
+"""EP105 list-append-in-carried-value (opt-in): tuple accumulators, lists bound before being handed back,
 and grouping with `Map.update/4`."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import findings
 
-CODE = "EP103"
+CODE = "EP105"
 
 
 @pytest.mark.parametrize(
