@@ -181,7 +181,7 @@ def _grows_a_recursive_argument(append: Node, left: Node) -> bool:
     if index is None:
         return False
     arity = len(definition.params)
-    for node in descendants(definition.body):
+    for node in (definition.body, *descendants(definition.body)):
         if node.type != "call" or call_name(node) != (None, definition.name):
             continue
         args = effective_args(node)
