@@ -2,10 +2,10 @@
 Flags atoms created from runtime data: `String.to_atom/1`, `List.to_atom/1`,
 `:erlang.binary_to_atom/1,2` and `:erlang.list_to_atom/1` on anything but a
 literal (also piped, and as a capture like `&String.to_atom/1`), atom literals or
-keyword keys with interpolation (`:"user_#{id}"`, `["#{k}": v]`),
-`Module.concat/1,2` with a part that is not an alias or literal (a module name is
-an atom), and `Jason.decode(json, keys: :atoms)`, which makes an atom of every
-object key.
+keyword keys with interpolation (`:"user_#{id}"`, `["#{k}": v]`), and
+`Jason.decode(json, keys: :atoms)`, which makes an atom of every object key.
+`Module.concat/1,2` also creates atoms but is not flagged: see
+`docs/not-flagged.md`.
 
 Like every rule, it is quiet where code runs at compile time (module bodies and
 attributes, macro bodies outside `quote`, `unquote(…)`): there the set of atoms
@@ -40,8 +40,6 @@ The fix uses the `_existing_atom` variant (`String.to_existing_atom/1`,
 and went on: **unsafe**. The atoms you expect must exist in loaded code (be
 written somewhere as literals); an explicit mapping of the allowed strings
 (`%{"open" => :open}` or function clauses) is often the better fix.
-`Module.concat` becomes `Module.safe_concat`, which raises `ArgumentError` when the
-module name is not an existing atom: **unsafe** for the same reason.
 Interpolated keyword keys, single-quoted atoms and `keys: :atoms` are reported
 without a fix (`keys: :atoms!` is the existing-atoms variant, but Jason is not
 installed where the fixes are verified).
@@ -84,8 +82,8 @@ QUERY = """
 (quoted_atom (interpolation)) @atom
 (call
   target: (dot left: (alias) @_ep801_alias right: (identifier) @_ep801_name)
-  (#any-of? @_ep801_alias "Module" "Jason")
-  (#any-of? @_ep801_name "concat" "decode" "decode!")) @ep801.other
+  (#eq? @_ep801_alias "Jason")
+  (#any-of? @_ep801_name "decode" "decode!")) @ep801.other
 (quoted_keyword (interpolation)) @keyword
 """
 
@@ -108,10 +106,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         yield from _check_call(captures["call"][0])
     elif "ep801.other" in captures:
         call = captures["ep801.other"][0]
-        name = call_name(call)
-        if name == ("Module", "concat"):
-            yield from _check_concat(call)
-        elif name in (("Jason", "decode"), ("Jason", "decode!")):
+        if call_name(call) in (("Jason", "decode"), ("Jason", "decode!")):
             yield from _check_decode(call)
     elif "atom" in captures:
         yield from _check_atom(captures["atom"][0])
@@ -159,43 +154,6 @@ def _check_call(call: Node) -> Iterator[Violation]:
         (Edit(name_node.start_byte, name_node.end_byte, variant),),
     )
     yield Violation(capture if capture is not None else call, message, fix)
-
-
-def _check_concat(call: Node) -> Iterator[Violation]:
-    """`Module.concat(Base, name)`: module names are atoms."""
-    args = effective_args(call)
-    if not args or len(args) > 2:
-        return
-    parts = list(strip_parens(args[0]).named_children) if len(args) == 1 else args
-    if len(args) == 1 and strip_parens(args[0]).type != "list":
-        return  # `Module.concat(list)` of unknown shape: nothing to read
-    runtime = [p for p in parts if not _names_a_module(p)]
-    if not runtime or all(_checked_against_known_values(p) for p in runtime):
-        return
-    target = call.child_by_field_name("target")
-    name_node = target.child_by_field_name("right") if target is not None else None
-    if name_node is None:
-        return
-    message = (
-        f"`{_short(text(call))}` {_MESSAGE_TAIL} (a module name is an atom); use "
-        "`Module.safe_concat` or map the known names to modules"
-    )
-    fix = Fix(
-        "Use `Module.safe_concat` (raises when the module name does not exist yet)",
-        Applicability.UNSAFE,
-        (Edit(name_node.start_byte, name_node.end_byte, "safe_concat"),),
-    )
-    yield Violation(call, message, fix)
-
-
-def _names_a_module(node: Node) -> bool:
-    """An alias, `__MODULE__`, an atom, a plain string or a module attribute."""
-    node = strip_parens(node)
-    if node.type in ("alias", "atom", "nil", "boolean"):
-        return True
-    if node.type == "identifier" and text(node) == "__MODULE__":
-        return True
-    return _is_literal(node, "string")
 
 
 def _check_decode(call: Node) -> Iterator[Violation]:
@@ -349,18 +307,12 @@ RULE = Rule(
             unsafe=True,
         ),
         Example('def opts(k, v), do: ["#{k}": v]\n'),
-        Example(
-            "def handler(name), do: Module.concat(MyApp.Handlers, name)\n",
-            "def handler(name), do: Module.safe_concat(MyApp.Handlers, name)\n",
-            unsafe=True,
-            inputs=('[["Ep801NotYetAModule#{System.unique_integer([:positive])}"]]',),
-        ),
         Example("def parse(body), do: Jason.decode!(body, keys: :atoms)\n"),
     ),
     ok=(
         Example('def default, do: String.to_atom("ready")\n'),
         Example("def status(s), do: String.to_existing_atom(s)\n"),
-        Example("def repo, do: Module.concat([MyApp, Repo])\n"),
+        Example("def handler(name), do: Module.concat(MyApp.Handlers, name)\n"),
         Example("def parse(body), do: Jason.decode!(body, keys: :atoms!)\n"),
         Example(
             "defmodule Fields do\n"

@@ -156,32 +156,10 @@ def test_the_else_branch_of_a_membership_check_is_still_reported() -> None:
     assert [f.code for f in findings(source, CODE)] == [CODE]
 
 
-@pytest.mark.parametrize(
-    "source",
-    [
-        "def h(name), do: Module.concat(MyApp.Handlers, name)\n",
-        "def h(name), do: Module.concat([MyApp, name, Worker])\n",
-        'def h(name), do: Module.concat(__MODULE__, "#{name}Impl")\n',
-    ],
-)
-def test_reports_module_concat_of_runtime_parts(source: str) -> None:
-    [finding] = findings(source, "EP801")
-    assert "module name is an atom" in finding.message
-    assert finding.fix is not None and "safe_concat" in finding.fix.edits[0].content
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        "def h, do: Module.concat(MyApp, Repo)\n",
-        'def h, do: Module.concat([__MODULE__, "Impl", :x])\n',
-        "def h(parts), do: Module.concat(parts)\n",
-        "def h(name) when name in @allowed, do: Module.concat(MyApp, name)\n",
-        "def h(name), do: Module.safe_concat(MyApp, name)\n",
-    ],
-)
-def test_does_not_report_module_concat_of_known_parts(source: str) -> None:
-    assert findings(source, "EP801") == []
+def test_does_not_report_module_concat() -> None:
+    # Measured: on eleven projects all 29 runtime `Module.concat` calls built names from a
+    # bounded set (endpoints, repos, config); see docs/not-flagged.md.
+    assert findings("def h(name), do: Module.concat(MyApp.Handlers, name)\n", "EP801") == []
 
 
 def test_reports_jason_atom_keys_but_not_existing_atom_keys() -> None:
