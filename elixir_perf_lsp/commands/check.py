@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
-from elixir_perf_lsp.checker import CheckSettings, FileResult, check_file, discover
+from elixir_perf_lsp.checker import Candidate, CheckSettings, FileResult, check_file, discover
 from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
+from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.output.render import render_json, render_text
@@ -57,7 +58,8 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     settings = CheckSettings(cli, args.config, args.fix, args.unsafe_fixes, args.diff)
     results = list(_results(args, settings))
-    errors = [e for r in results for e in r.errors]
+    # A bad config fails every file under it: say so once, not once per file.
+    errors = list(dict.fromkeys(e for r in results for e in r.errors))
     for error in errors:
         sys.stderr.write(f"elixir-perf-lsp: {error}\n")
     for r in results:
@@ -81,8 +83,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[FileResult]:
     paths = list(args.paths)
     if args.stdin_filename is not None or paths == ["-"]:
-        name = args.stdin_filename or "-"
-        yield check_file(name, settings, stdin=sys.stdin.buffer.read())
+        yield _check_stdin(args.stdin_filename or "-", settings)
         return
     found = list(discover(paths, settings.cli, settings.config_override))
     for item in found:
@@ -91,12 +92,28 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
     jobs = [item for item in found if not isinstance(item, str)]
     if args.force_exclude:
         # Tools that pass file names (pre-commit, editors) want excludes honoured too.
-        jobs = [(path, False) for path, _explicit in jobs]
+        jobs = [job._replace(explicit=False) for job in jobs]
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
         for result in _run_jobs(jobs, settings):
             advance()
             if not result.excluded:
                 yield result
+
+
+def _check_stdin(name: str, settings: CheckSettings) -> FileResult:
+    """Stdin, read up to the size limit: a pipe from `/dev/zero` must not fill memory."""
+    source = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(source) <= MAX_BYTES:
+        return check_file(name, settings, stdin=source)
+    if settings.fix and not settings.diff:
+        # The caller (an editor's formatter) expects the fixed text on stdout: with
+        # nothing analysed, that is the input, passed through without holding it.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source)
+        shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+    limit = MAX_BYTES // 1024 // 1024
+    return FileResult(name, notices=[f"{name}: not analysed: over the {limit} MB limit"])
 
 
 def _wants_progress(args: argparse.Namespace, files: int) -> bool:
@@ -132,12 +149,19 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
         yield advance
 
 
-def _check_job(job: tuple[tuple[Path, bool], CheckSettings]) -> FileResult:
-    (path, explicit), settings = job
-    return check_file(path, settings, explicit=explicit)
+def _check_job(job: tuple[Candidate, CheckSettings]) -> FileResult:
+    candidate, settings = job
+    try:
+        return check_file(
+            candidate.path, settings, explicit=candidate.explicit, tree=candidate.tree
+        )
+    except Exception as exc:  # one file's bug must not cost the rest of the run
+        return FileResult(
+            str(candidate.path), errors=[f"{candidate.path}: internal error: {exc!r}"]
+        )
 
 
-def _run_jobs(jobs: list[tuple[Path, bool]], settings: CheckSettings) -> Iterator[FileResult]:
+def _run_jobs(jobs: list[Candidate], settings: CheckSettings) -> Iterator[FileResult]:
     """Check files on every core; results come back in input order."""
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
     if workers <= 1:

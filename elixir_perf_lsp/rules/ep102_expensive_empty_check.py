@@ -156,6 +156,8 @@ def _always_message(kind: str, test: LengthTest, operand: str) -> str:
 
 RULE = Rule(
     code="EP102",
+    precision="0 of 23 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="expensive-empty-check",
     summary="`length/1` or `Enum.count` compared with a small number to test emptiness or size",
     severity=Severity.INFORMATION,

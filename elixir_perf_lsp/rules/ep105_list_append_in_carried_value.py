@@ -251,6 +251,7 @@ RULE = Rule(
     # A recursion's self-calls are read across the function's body.
     scope="file",
     default=False,
+    precision="52 findings on the 17 projects of `benchmarks/precision` (their current heads, 2026-12-06), all true, 4 worth changing (Ash's bulk actions appending notifications and errors per record).",
     bad=(
         Example("Enum.reduce(items, {[], 0}, fn x, {acc, n} -> {acc ++ [x], n + 1} end)\n"),
         Example(
