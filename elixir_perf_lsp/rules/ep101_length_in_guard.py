@@ -1,8 +1,9 @@
 """## What it does
 Flags `length(x)` compared with a small number (up to 5: `== 3`, `> 0`, `< 2`,
 `<= 1`…) in a `when` guard of a `def`, `defp`, `defmacro`, `case`, `fn` or
-`receive` clause, and comparisons whose answer no length can change
-(`length(x) >= 0` is true for every list, `length(x) < 0` never).
+`receive` clause, and comparisons no length can make true (`length(x) < 0`: the
+clause never matches). `length(x) >= 0` is left alone: in a guard it is the idiom
+for "a proper list" (`List.improper?/1` uses it), which nothing cheaper answers.
 
 ## Why is this bad?
 Elixir lists are linked lists: `length/1` walks every element, so the guard costs
@@ -41,9 +42,8 @@ becomes `x == [] or tl(x) == []` in the guard, which looks at two cells. As a
 top-level `and` conjunct it is **safe**: for an improper list such as `[1 | 2]`
 `length/1` raised and `tl(x) == []` is false, and for a non-list both fail the
 guard. Under `or` it is not offered (a raising `length/1` failed the whole guard;
-the new test is merely false). Comparisons that are always true or never true are
-reported without a fix: the clause needs rethinking, not rewriting (`is_list/1`
-would also accept improper lists).
+the new test is merely false). A comparison that is never true is reported without
+a fix: the clause needs rethinking, not rewriting.
 
 When `x` is not a plain parameter, `length(x) == 0` becomes `x == []` inside the
 guard, but only as a top-level `and` conjunct: under `or`, a raising `length/1`
@@ -108,8 +108,12 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         severity = Severity.WARNING if recursive else None
         subject = text(test.comparison)
         quadratic = "; in a recursive function this makes the recursion quadratic"
-        if test.always is not None:
-            yield Violation(test.comparison, _always_message(test), None, severity)
+        if test.always is True:
+            # `length(x) >= 0` in a guard is the idiom for "x is a proper list" (Elixir's
+            # own `List.improper?/1`): nothing cheaper answers that.
+            continue
+        if test.always is False:
+            yield Violation(test.comparison, _never_message(test), None, severity)
             continue
         if test.at_most == 1:
             operand = _operand(test)
@@ -131,14 +135,8 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         yield Violation(test.comparison, message, fix, severity)
 
 
-def _always_message(test: LengthTest) -> str:
+def _never_message(test: LengthTest) -> str:
     subject = text(test.comparison)
-    if test.always:
-        return (
-            f"`{subject}` is true for every list: it only checks that the argument is a "
-            "proper list, walking all of it; `is_list/1` checks the type in O(1) (but also "
-            "accepts improper lists)"
-        )
     return f"`{subject}` is never true: a length is never negative, so this guard never passes"
 
 
@@ -316,7 +314,7 @@ RULE = Rule(
     precision="0 of 4 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
     default=False,
     name="length-in-guard",
-    summary="`length/1` compared with a small number (or always true/false) in a guard",
+    summary="`length/1` compared with a small number (or never true) in a guard",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.SOMETIMES,
     doc=__doc__.replace("{cost}", COST),
@@ -368,10 +366,11 @@ RULE = Rule(
             "def triple([_, _, _] = items), do: List.to_tuple(items)\n",
             inputs=("[[[1, 2, 3]], [[1, 2]], [[1, 2, 3, 4]], [[1, 2, 3 | 4]]]",),
         ),
-        Example("def f(items) when length(items) >= 0, do: :always\n"),
+        Example("def f(items) when length(items) < 0, do: :never\n"),
     ),
     ok=(
         Example("def process([_ | _] = items), do: Enum.sum(items)\n"),
+        Example("def improper?(list) when is_list(list) and length(list) >= 0, do: false\n"),
         Example("def big(items) when length(items) > 10, do: :big\n"),
         Example("def f(items) do\n  if length(items) > 100, do: :big, else: :small\nend\n"),
     ),
