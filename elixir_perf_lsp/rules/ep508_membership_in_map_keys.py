@@ -135,7 +135,7 @@ RULE = Rule(
     query=QUERY,
     check=check,
     default=False,
-    precision="1 finding on the 17 projects of `benchmarks/precision` (their current heads, 2026-12-06), worth changing (Ash's generator).",
+    precision="1 of 1 finding worth changing on the 17 projects of `benchmarks/precision` (2026-12-06): too few to enter the default set.",
     bad=(
         Example(
             "def known(ids, users), do: Enum.filter(ids, fn id -> id in Map.keys(users) end)\n",
