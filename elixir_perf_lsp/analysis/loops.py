@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from elixir_perf_lsp.analysis.nodes import (
     Definition,
+    ancestors,
     as_definition,
     call_args,
     call_name,
@@ -217,7 +218,7 @@ def _clause_params(clause: Node) -> list[Node]:
 def accumulator_of(identifier: Node) -> Accumulator | None:
     """The accumulator `identifier` names, if it is one at this point."""
     name = text(identifier)
-    for ancestor in _ancestors(identifier):
+    for ancestor in ancestors(identifier):
         if ancestor.type == "stab_clause":
             owner = ancestor.parent
             if owner is not None and owner.type == "anonymous_function":
@@ -233,15 +234,6 @@ def accumulator_of(identifier: Node) -> Accumulator | None:
         if definition is not None:
             return _recursive_accumulator(definition, identifier, name)
     return None
-
-
-def _ancestors(node: Node) -> list[Node]:
-    out = []
-    current = node.parent
-    while current is not None:
-        out.append(current)
-        current = current.parent
-    return out
 
 
 def accumulator_pattern(clause: Node) -> Node | None:
