@@ -236,6 +236,28 @@ def accumulator_of(identifier: Node) -> Accumulator | None:
     return None
 
 
+def accumulator_pattern(clause: Node) -> Node | None:
+    """The accumulator parameter of a reducer clause: the last parameter of a clause of
+    a `fn` passed to `Enum.reduce`-like functions, or the parameter of a `for …
+    reduce:` clause; None for any other clause."""
+    owner = clause.parent
+    if owner is None or clause.type != "stab_clause":
+        return None
+    params = _clause_params(clause)
+    if owner.type == "anonymous_function":
+        call = _function_argument_of(owner)
+        if call is None or call_name(call) not in _REDUCERS or len(params) < 2:
+            return None
+        return params[-1]
+    if owner.type == "do_block" and _is_for(owner.parent) and owner.parent is not None:
+        reduces = any(
+            arg.type == "keywords" and keyword_value(arg, "reduce") is not None
+            for arg in call_args(owner.parent)
+        )
+        return params[0] if reduces and len(params) == 1 else None
+    return None
+
+
 def _reduce_accumulator(fn: Node, clause: Node, name: str) -> Accumulator | None:
     call = _function_argument_of(fn)
     if call is None or call_name(call) not in _REDUCERS:
