@@ -19,6 +19,7 @@ from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
     calls_itself,
+    contains,
     do_block,
     effective_args,
     identifiers_named,
@@ -148,7 +149,7 @@ def _loop_at(current: Node, child: Node, origin: Node) -> Loop | None:
             definition is not None
             and definition.body is not None
             and calls_itself(definition)
-            and _inside(origin, definition.body)
+            and contains(definition.body, origin)
         ):
             return Loop("recursion", current, definition.body)
     return None
@@ -166,7 +167,7 @@ def _for_clause_loop(arguments: Node, child: Node, origin: Node) -> Loop | None:
     assert for_call is not None
     if child.type == "keywords":
         body = keyword_value(child, "do")
-        if body is not None and _inside(origin, body):
+        if body is not None and contains(body, origin):
             return Loop("for", for_call, body)
         return None
     first = next(
@@ -180,10 +181,6 @@ def _for_clause_loop(arguments: Node, child: Node, origin: Node) -> Loop | None:
     if first is None or same_node(child, first) or child.start_byte < first.start_byte:
         return None
     return Loop("for", for_call, child)
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def in_loop(node: Node) -> bool:

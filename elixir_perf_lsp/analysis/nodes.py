@@ -96,6 +96,11 @@ def same_node(a: Node | None, b: Node | None) -> bool:
     return _same(a, b)
 
 
+def contains(container: Node, node: Node) -> bool:
+    """Whether `node` lies within `container`'s bytes (itself included)."""
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
 def ancestors(node: Node) -> Iterator[Node]:
     """Innermost first; linear in depth inside an analysis (see `memo.ancestors`)."""
     yield from memo.ancestors(node)

@@ -63,6 +63,7 @@ from elixir_perf_lsp.analysis.loops import accumulator_of, accumulator_pattern
 from elixir_perf_lsp.analysis.nodes import (
     ancestors,
     call_name,
+    contains,
     descendants,
     effective_args,
     enclosing_definition,
@@ -151,9 +152,9 @@ def _grows_a_carried_list(append: Node, left: Node) -> bool:
     clause = next((a for a in ancestors(binding) if a.type == "stab_clause"), None)
     pattern = accumulator_pattern(clause) if clause is not None else None
     body = clause.child_by_field_name("right") if clause is not None else None
-    if pattern is None or body is None or not _inside(binding, pattern):
+    if pattern is None or body is None or not contains(pattern, binding):
         return False
-    if not _inside(append, body):
+    if not contains(body, append):
         return False
     if _is_returned(append, body):
         return True
@@ -224,7 +225,7 @@ def _grows_a_group(append: Node, left: Node) -> bool:
         next((a for a in ancestors(binding) if a.type == "stab_clause"), None) if binding else None
     )
     pattern = accumulator_pattern(clause) if clause is not None else None
-    return pattern is not None and binding is not None and _inside(binding, pattern)
+    return pattern is not None and binding is not None and contains(pattern, binding)
 
 
 def _params(clause: Node) -> list[Node]:
@@ -232,10 +233,6 @@ def _params(clause: Node) -> list[Node]:
     if left is None:
         return []
     return list(left.named_children) if left.type == "arguments" else [left]
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 RULE = Rule(

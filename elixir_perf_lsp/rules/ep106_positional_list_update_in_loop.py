@@ -46,6 +46,7 @@ from elixir_perf_lsp.analysis.loops import accumulator_of, accumulator_pattern
 from elixir_perf_lsp.analysis.nodes import (
     ancestors,
     call_name,
+    contains,
     descendants,
     effective_args,
     enclosing_definition,
@@ -103,7 +104,7 @@ def _carried(step: Step, subject: Node) -> bool:
         return False
     clause = next((a for a in ancestors(binding) if a.type == "stab_clause"), None)
     pattern = accumulator_pattern(clause) if clause is not None else None
-    if pattern is not None and _inside(binding, pattern):
+    if pattern is not None and contains(pattern, binding):
         return True
     return _passed_back_updated(step, binding)
 
@@ -140,10 +141,6 @@ def _bound_to(node: Node) -> Node | None:
         return None
     target = parent.child_by_field_name("left")
     return target if target is not None and target.type == "identifier" else None
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 RULE = Rule(

@@ -76,6 +76,7 @@ from elixir_perf_lsp.analysis.nodes import (
     as_definition,
     call_name,
     clauses_of,
+    contains,
     descendants,
     effective_args,
     enclosing_definition,
@@ -307,7 +308,7 @@ def _option_clause(value: Node, loop: Loop) -> bool:
     clauses = [c for c in loop.body.named_children if c.type == "stab_clause"]
     if len(clauses) < 2:
         return False
-    clause = next((c for c in clauses if _inside(value, c)), None)
+    clause = next((c for c in clauses if contains(c, value)), None)
     left = clause.child_by_field_name("left") if clause is not None else None
     params = left.named_children if left is not None and left.type == "arguments" else []
     if not params:
@@ -316,10 +317,6 @@ def _option_clause(value: Node, loop: Loop) -> bool:
     if element.type == "tuple" and element.named_child_count:
         element = element.named_children[0]
     return element.type in ("atom", "string", "integer")
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def _walks_a_structure(loop: Loop) -> bool:
