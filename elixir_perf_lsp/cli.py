@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find and fix performance footguns in Elixir code.",
     )
     parser.add_argument("--version", action="version", version=f"elixir-perf-lsp {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help="what to do")
 
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     transport = serve.add_mutually_exclusive_group()
