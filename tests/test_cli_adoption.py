@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -348,9 +347,7 @@ def test_output_file_takes_the_report(project: Path, capsys: pytest.CaptureFixtu
 # --- watch --------------------------------------------------------------------------
 
 
-def test_watch_runs_again_after_a_change(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_watch_runs_again_after_a_change(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = project / "lib" / "b.ex"
     runs: list[int] = []
 
@@ -409,6 +406,6 @@ def test_config_change_is_watched(project: Path) -> None:
     from elixir_perf_lsp.commands.watch import watched_files
     from elixir_perf_lsp.config import Layer
 
-    files = {str(p) for p in watched_files(["lib"], Layer(), None)}
-    assert {os.path.join("lib", "a.ex"), os.path.join("lib", "b.ex")} <= files
-    assert any(f.endswith(".elixir-perf.toml") for f in files)
+    files = set(watched_files(["lib"], Layer(), None))
+    assert {Path("lib/a.ex"), Path("lib/b.ex")} <= files
+    assert any(f.name == ".elixir-perf.toml" for f in files)
