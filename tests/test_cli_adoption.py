@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -279,6 +281,8 @@ def test_statistics_count_per_rule_with_fixable_counts(
         "count": 1,
         "fixable": 0,
     }
+    _, lines, _ = check(capsys, "lib", "--statistics", "--format", "json-lines")
+    assert [json.loads(line) for line in lines.splitlines()] == json.loads(data)
 
 
 def test_statistics_count_unsafe_fixes_only_with_unsafe_fixes(
@@ -375,19 +379,27 @@ def test_watch_in_a_real_process_sees_an_edit_and_stops_on_ctrl_c(project: Path)
         stderr=subprocess.PIPE,
         text=True,
     )
+    assert proc.stderr is not None
+    # Read stderr in a thread, so a hung watcher fails the test instead of blocking it.
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr or ()]).start()
+
+    def wait_for_watching() -> None:
+        while "watching for changes" not in lines.get(timeout=60):
+            pass
+
     try:
-        assert proc.stderr is not None
-        assert "watching for changes" in proc.stderr.readline() + proc.stderr.readline()
+        wait_for_watching()
         time.sleep(0.05)  # a new mtime even on coarse-grained file systems
         path.write_text(GUARD)
-        deadline = time.monotonic() + 30
-        while "watching" not in proc.stderr.readline():
-            assert time.monotonic() < deadline
+        wait_for_watching()
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
+        out = proc.stdout.read() if proc.stdout else ""
+        proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
     assert proc.returncode == 0
     assert out.count(CLEAR_SCREEN) == 2
     assert "lib/b.ex:2:21: EP101" in out.split(CLEAR_SCREEN)[2]

@@ -142,8 +142,10 @@ def _report(
 
     if args.statistics:
         rows = human.statistics(items, args.unsafe_fixes)
-        if args.format in ("json", "json-lines"):
+        if args.format == "json":
             return json.dumps(rows, indent=2) + "\n"
+        if args.format == "json-lines":
+            return "".join(json.dumps(row) + "\n" for row in rows)
         return human.render_statistics(rows)
     sources = {r.filename: r.source for r in results if r.source is not None}
     return formats.render(args.format, items, args.unsafe_fixes, sources)
