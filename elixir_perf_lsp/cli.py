@@ -71,7 +71,9 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
         dest="format",
         choices=FORMATS,
         default="concise",
-        help="how findings are printed (default: concise; `text` is its old name)",
+        metavar="FORMAT",
+        help=f"how findings are printed: {', '.join(FORMATS)} "
+        "(default: concise; `text` is its old name)",
     )
     check.add_argument(
         "--output-file",
