@@ -38,7 +38,7 @@ from elixir_perf_lsp.fileio import (
 from elixir_perf_lsp.output.records import LocatedFinding, locate
 
 EXTENSIONS = (".ex", ".exs")
-_SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
+SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def _walk(root: Path, cli: Layer, config_override: Path | None) -> Iterator[Path
     excludes = cli.exclude
     found: list[Path] = []
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.endswith(EXTENSIONS):
                 path = Path(directory) / name

@@ -414,10 +414,18 @@ def test_watch_refuses_what_it_cannot_do(
     assert check(capsys, *flags)[0] == 2
 
 
-def test_config_change_is_watched(project: Path) -> None:
-    from elixir_perf_lsp.commands.watch import watched_files
-    from elixir_perf_lsp.config import Layer
+def test_watch_sees_elixir_files_and_project_files(project: Path) -> None:
+    from elixir_perf_lsp.commands.watch import project_files
 
-    files = set(watched_files(["lib"], Layer(), None))
-    assert {Path("lib/a.ex"), Path("lib/b.ex")} <= files
-    assert any(f.name == ".elixir-perf.toml" for f in files)
+    (project / "deps" / "dep").mkdir(parents=True)
+    (project / "deps" / "dep" / "x.ex").write_text("x = 1\n")
+    (project / "lib" / "notes.txt").write_text("not Elixir\n")
+    extra = project_files(["lib"], None)
+    assert [p.name for p in extra] == [".elixir-perf.toml"]
+    assert set(stamps(["lib"], extra)) == {
+        str(Path("lib/a.ex")),
+        str(Path("lib/b.ex")),
+        str(project / ".elixir-perf.toml"),
+    }
+    assert set(stamps(["."])) == {str(Path("lib/a.ex")), str(Path("lib/b.ex"))}  # not deps/
+    assert set(stamps(["lib/b.ex"])) == {"lib/b.ex"}

@@ -65,12 +65,12 @@ def run_check(args: argparse.Namespace) -> int:
         return _show_settings(args, cli)
     if not args.watch:
         return _check_once(args, cli)
-    from elixir_perf_lsp.commands.watch import stamps, watch, watched_files
+    from elixir_perf_lsp.commands.watch import project_files, stamps, watch
 
     try:
         return watch(
             lambda: _check_once(args, cli),
-            lambda: stamps(watched_files(args.paths, cli, args.config)),
+            lambda: stamps(args.paths, project_files(args.paths, args.config)),
         )
     except KeyboardInterrupt:  # how a watch ends
         return EXIT_CLEAN
