@@ -109,8 +109,10 @@ def test_full_shows_source_caret_and_fix_diff(
         "3 |   def g(xs) do",
     ]
     assert "  = help: Match `[]` in the function head (safe fix)" in guard
-    assert "    -  def f(items) when length(items) == 0, do: :empty" in guard
-    assert "    +  def f([]), do: :empty" in guard
+    assert guard.splitlines()[-2:] == [
+        "    2 -  def f(items) when length(items) == 0, do: :empty",
+        "    2 +  def f([]), do: :empty",
+    ]
     assert "= help" not in query  # EP602 has no fix
     assert "^^^^^^^^^^^^^^^^^ EP602" in query
     assert empty.splitlines()[3] == "6 |   def h(items), do: length(items) == 0"
@@ -429,3 +431,21 @@ def test_watch_sees_elixir_files_and_project_files(project: Path) -> None:
     }
     assert set(stamps(["."])) == {str(Path("lib/a.ex")), str(Path("lib/b.ex"))}  # not deps/
     assert set(stamps(["lib/b.ex"])) == {"lib/b.ex"}
+
+
+def test_full_shows_a_multi_line_fix_and_no_line_past_the_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "m.ex").write_text("x = [1] |> Enum.filter(&(&1 > 0))\n  |> Enum.map(&(&1 * 2))\n")
+    _, out, _ = check(capsys, str(tmp_path / "m.ex"), "--format", "full", "--select", "EP501")
+    assert out.splitlines()[1:] == [
+        "  |",
+        "1 | x = [1] |> Enum.filter(&(&1 > 0))",
+        "  |            ^^^^^^^^^^^^^^^^^^^^^^ EP501",
+        "2 |   |> Enum.map(&(&1 * 2))",
+        "  |",
+        "  = help: Replace with a `for` comprehension (safe fix)",
+        "    1 -x = [1] |> Enum.filter(&(&1 > 0))",
+        "    2 -  |> Enum.map(&(&1 * 2))",
+        "    1 +x = for x <- [1], x > 0, do: x * 2",
+    ]

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
 from elixir_perf_lsp.engine.fixes import apply_edits
+from elixir_perf_lsp.engine.model import Edit
 from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.positions import decode
 
@@ -51,14 +51,19 @@ def render_full(
     """Each finding with its source lines, a caret under the range and, when it
     has a fix, the fix as a diff. A file whose text is unknown gets the header only."""
     blocks = []
+    split: dict[str, list[str]] = {}  # each file's lines, split once
     for item in items:
         source = sources.get(item.filename)
         f = item.finding
         head = f"{item.filename}:{item.start.row}:{item.start.column}: {f.code} {f.message}"
         parts = [head + _mark(item, show_unsafe)]
         if source is not None:
-            lines = _LINE_BREAK.split(decode(source))
-            parts += _snippet(item, lines)
+            if item.filename not in split:
+                lines = _LINE_BREAK.split(decode(source))
+                if len(lines) > 1 and lines[-1] == "":
+                    lines.pop()  # the file's final line break starts no line worth showing
+                split[item.filename] = lines
+            parts += _snippet(item, split[item.filename])
             if f.fix is not None:
                 kind = "safe fix" if f.fix.is_safe else "unsafe fix (`--unsafe-fixes`)"
                 parts.append(f"  = help: {f.fix.message} ({kind})")
@@ -69,6 +74,8 @@ def render_full(
 
 def _snippet(item: LocatedFinding, lines: list[str]) -> list[str]:
     first, last = item.start.row, item.end.row
+    if first > len(lines):
+        return []
     low = max(1, first - CONTEXT_LINES)
     high = min(len(lines), last + CONTEXT_LINES)
     width = len(str(high))
@@ -91,13 +98,26 @@ def _caret(text: str, start: int, end: int) -> str:
 
 
 def _fix_diff(item: LocatedFinding, source: bytes) -> list[str]:
+    """The lines the fix touches, before (`-`) and after (`+`), with line numbers.
+    Only those lines are rewritten and compared, not the whole file per finding."""
     fix = item.finding.fix
     assert fix is not None
-    after = apply_edits(source, fix.edits)
-    a = _LINE_BREAK.split(decode(source))
-    b = _LINE_BREAK.split(decode(after))
-    diff = difflib.unified_diff(a, b, lineterm="", n=0)
-    return ["    " + line for line in list(diff)[2:]]  # no ---/+++ header: the file is named above
+    low = min(e.start for e in fix.edits)
+    high = max(e.end for e in fix.edits)
+    begin = max(source.rfind(b"\n", 0, low), source.rfind(b"\r", 0, low)) + 1
+    stop = min(
+        (i for i in (source.find(b"\n", high), source.find(b"\r", high)) if i >= 0),
+        default=len(source),
+    )
+    window = source[begin:stop]
+    shifted = [Edit(e.start - begin, e.end - begin, e.content) for e in fix.edits]
+    before = _LINE_BREAK.split(decode(window))
+    after = _LINE_BREAK.split(decode(apply_edits(window, shifted)))
+    row = min(start.row for _edit, start, _end in item.edits)
+    width = len(str(row + max(len(before), len(after)) - 1))
+    lines = [f"    {row + i:>{width}} -{line}" for i, line in enumerate(before)]
+    lines += [f"    {row + i:>{width}} +{line}" for i, line in enumerate(after)]
+    return lines
 
 
 def statistics(items: Sequence[LocatedFinding], show_unsafe: bool) -> list[dict[str, Any]]:
