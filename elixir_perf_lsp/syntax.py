@@ -115,28 +115,52 @@ _CHAIN_TYPES = ("binary_operator",)
 
 @dataclass(frozen=True)
 class LinearQuery:
-    """A query split so that patterns rooted at chain nodes are matched node by node."""
+    """A query split so that patterns rooted at chain nodes are matched node by node.
 
-    rest: Query  # every pattern not rooted at a chain node type
-    rooted: Query  # only the patterns rooted at one
-    roots: Query  # the chain nodes themselves, found without waiting for children
-    has_rooted: bool
+    `rest` holds every pattern not rooted at a chain node type, `rooted` only those
+    that are; `rest_index`/`rooted_index` map their pattern indices back to the
+    caller's, and `roots` finds the chain nodes without waiting for children.
+    """
+
+    rest: Query | None
+    rest_index: tuple[int, ...]
+    rooted: Query | None
+    rooted_index: tuple[int, ...]
+    roots: Query | None
 
 
-def compile_linear(source: str) -> LinearQuery:
-    """`source` compiled for `linear_matches`; pattern indices are those of `source`."""
-    rest, rooted = compile_query(source), compile_query(source)
-    text = source.encode()
-    head = re.compile(rb"\s*\((?:%s)[\s)]" % b"|".join(k.encode() for k in _CHAIN_TYPES))
-    found = False
-    for index in range(rest.pattern_count):
-        if head.match(text, rest.start_byte_for_pattern(index)):
-            rest.disable_pattern(index)
-            found = True
-        else:
-            rooted.disable_pattern(index)
-    roots = compile_query(" ".join(f"({kind}) @root" for kind in _CHAIN_TYPES))
-    return LinearQuery(rest, rooted, roots, found)
+_CHAIN_HEAD = re.compile(r"\s*\((?:" + "|".join(_CHAIN_TYPES) + r")[\s)]")
+
+
+def compile_linear(patterns: list[str]) -> LinearQuery:
+    """`patterns` (one top-level pattern each) compiled for `linear_matches`;
+    match indices are positions in `patterns`.
+
+    Each half is compiled from its own patterns only: compiling costs in
+    proportion to the patterns, so nothing is compiled twice.
+    """
+    rest_index = tuple(i for i, p in enumerate(patterns) if not _CHAIN_HEAD.match(p))
+    rooted_index = tuple(i for i, p in enumerate(patterns) if _CHAIN_HEAD.match(p))
+    rest = _compile_exactly([patterns[i] for i in rest_index])
+    rooted = _compile_exactly([patterns[i] for i in rooted_index])
+    roots = _chain_roots() if rooted is not None else None
+    return LinearQuery(rest, rest_index, rooted, rooted_index, roots)
+
+
+def _compile_exactly(patterns: list[str]) -> Query | None:
+    if not patterns:
+        return None
+    query = compile_query("\n".join(patterns))
+    if query.pattern_count != len(patterns):
+        # The caller's split disagrees with tree-sitter's: indices would point at
+        # the wrong rules, so refuse rather than misattribute findings.
+        raise ValueError(f"{len(patterns)} patterns given, tree-sitter read {query.pattern_count}")
+    return query
+
+
+@cache
+def _chain_roots() -> Query:
+    return compile_query(" ".join(f"({kind}) @root" for kind in _CHAIN_TYPES))
 
 
 def linear_matches(
@@ -145,15 +169,19 @@ def linear_matches(
     """`matches` of the whole query, in time linear in the chains' length: the
     chain-rooted patterns run on each chain node alone (start depth 0), so no
     match waits on another's left operand. Matches are not in document order."""
-    found, cut = matches(query.rest, node, byte_range)
-    if not query.has_rooted:
+    found: list[tuple[int, Captures]] = []
+    cut = False
+    if query.rest is not None:
+        rest, cut = matches(query.rest, node, byte_range)
+        found = [(query.rest_index[i], captures) for i, captures in rest]
+    if query.rooted is None or query.roots is None:
         return found, cut
     roots, _ = matches(query.roots, node, byte_range)
     cursor = QueryCursor(query.rooted, match_limit=MATCH_LIMIT)
     cursor.set_max_start_depth(0)
     for _index, captures in roots:
         for root in captures["root"]:
-            found.extend(cursor.matches(root))
+            found.extend((query.rooted_index[i], c) for i, c in cursor.matches(root))
             cut = cut or cursor.did_exceed_match_limit
     return found, cut
 

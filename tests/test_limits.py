@@ -17,6 +17,7 @@ from elixir_perf_lsp.engine.limits import (
     timeout_message,
     too_deep_message,
 )
+from elixir_perf_lsp.query_text import split_patterns
 
 # The module, not the function the package exports under the same name.
 analyze_module = importlib.import_module("elixir_perf_lsp.engine.analyze")
@@ -45,7 +46,7 @@ def test_chain_patterns_match_the_same_as_one_query() -> None:
     root = syntax.parse(source).root_node
     whole = syntax.compile_query(query_text)
     expected = sorted(_spans(syntax.matches(whole, root)[0]))
-    found, cut = syntax.linear_matches(syntax.compile_linear(query_text), root)
+    found, cut = syntax.linear_matches(syntax.compile_linear(split_patterns(query_text)), root)
     assert sorted(_spans(found)) == expected and len(found) == 5 and not cut
 
 
