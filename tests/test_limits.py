@@ -96,3 +96,18 @@ def test_a_budget_that_is_not_used_up_never_fires_later() -> None:
     with pytest.raises(BudgetExceeded), time_budget(0.05):
         while True:
             pass
+
+
+def test_budgets_share_one_watchdog_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A thread per analysis cost more than analysing a small file on a busy machine.
+    started: list[threading.Thread] = []
+    original = threading.Thread.start
+
+    def counting(self: threading.Thread) -> None:
+        started.append(self)
+        original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", counting)
+    for _ in range(20):
+        analyze(b"def f(xs), do: length(xs)\n")
+    assert len(started) <= 1
