@@ -120,13 +120,22 @@ def _query_for(source: bytes, options: Options) -> _CombinedQuery:
         return full
     if len(_compiled) >= SUBSETS_BEFORE_ALL:
         return _compile(everything)
-    return _compile(
+    # Re-analysis after an edit collects twice over the same bytes: scan them once.
+    last = _last_scan.get("last")
+    if last is not None and last[0] is source and last[1] is options:
+        return last[2]
+    combined = _compile(
         tuple(
             m
             for m in everything
             if options.selection.enables(m.rule.code) and m.prefilter.can_match(source)
         )
     )
+    _last_scan["last"] = (source, options, combined)
+    return combined
+
+
+_last_scan: dict[str, tuple[bytes, Options, _CombinedQuery]] = {}
 
 
 def analyze(
