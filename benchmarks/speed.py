@@ -84,6 +84,20 @@ def extract(mirror: Path, project: str, paths: Sequence[str], into: Path) -> Pat
     return target
 
 
+def use_bytecode_caches() -> None:
+    """Run children as users run: bytecode caches written and used.
+
+    Without them (PYTHONDONTWRITEBYTECODE=1, as in some sandboxes) every process
+    compiles our ~100 modules from source, ~0.3 s that no installed wheel pays.
+    """
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    import elixir_perf_lsp
+
+    package = Path(elixir_perf_lsp.__file__).parent
+    command = [sys.executable, "-m", "compileall", "-q", str(package)]
+    subprocess.run(command, capture_output=True, check=True)
+
+
 class Timed:
     """Median wall and CPU seconds of a command run `runs` times."""
 
@@ -136,10 +150,10 @@ def small_file(work: Path, credo_bin: Path | None, runs: int) -> None:
         print("   Credo: no build at hand, comparison skipped")
         return
     theirs = credo(credo_bin, root, [path], runs)
-    ratio = theirs.wall / mine.wall
+    ratio, cpu_ratio = theirs.wall / mine.wall, theirs.cpu / mine.cpu
     print(f"   Credo            {theirs}")
-    print(f"   Credo / ours = {ratio:.1f}x wall, {theirs.cpu / mine.cpu:.1f}x CPU")
-    print(f"   (target >= 4x: {verdict(ratio >= 4)})")
+    print(f"   Credo / ours = {ratio:.1f}x wall, {cpu_ratio:.1f}x CPU")
+    print(f"   (target >= 4x: {verdict(ratio >= 4)} on wall, {verdict(cpu_ratio >= 4)} on CPU)")
 
 
 def whole_project(work: Path, credo_bin: Path | None, runs: int) -> None:
@@ -154,10 +168,10 @@ def whole_project(work: Path, credo_bin: Path | None, runs: int) -> None:
         print("   Credo: no build at hand, comparison skipped")
     else:
         theirs = credo(credo_bin, work, [f"{p}/lib/" for p in PROJECTS], runs)
-        ratio = theirs.wall / mine.wall
+        ratio, cpu_ratio = theirs.wall / mine.wall, theirs.cpu / mine.cpu
         print(f"   Credo            {theirs}   ({len(CREDO_CHECKS)} performance checks)")
-        print(f"   Credo / ours = {ratio:.1f}x wall, {theirs.cpu / mine.cpu:.1f}x CPU")
-        print(f"   (target >= 3x: {verdict(ratio >= 3)})")
+        print(f"   Credo / ours = {ratio:.1f}x wall, {cpu_ratio:.1f}x CPU")
+        print(f"   (target >= 3x: {verdict(ratio >= 3)} on wall, {verdict(cpu_ratio >= 3)} on CPU)")
     big = work / "hexpm+hexpm" / "lib"
     files = elixir_files(big)
     parse_s, big_lines = bare_parse(files)
@@ -167,6 +181,7 @@ def whole_project(work: Path, credo_bin: Path | None, runs: int) -> None:
     print(f"   bare tree-sitter parse (1 process) {parse_s * 1000:7.0f} ms")
     print(f"   elixir-perf-lsp check            {check}")
     print(f"   check / bare parse = {ratio:.2f} wall  (target <= 2: {verdict(ratio <= 2)})")
+    print(f"   check CPU / bare parse = {check.cpu / parse_s:.2f} (all processes' CPU)")
 
 
 def import_seconds(module: str, runs: int) -> float:
@@ -310,6 +325,7 @@ def main() -> None:
     credo_bin = args.credo if args.credo.is_file() else None
     load = os.getloadavg()[0]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load:.1f}")
+    use_bytecode_caches()
     with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
         work = Path(tmp)
         for project in PROJECTS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import importlib
 import threading
 
@@ -100,14 +101,19 @@ def test_a_budget_that_is_not_used_up_never_fires_later() -> None:
 
 def test_budgets_share_one_watchdog_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # A thread per analysis cost more than analysing a small file on a busy machine.
-    started: list[threading.Thread] = []
-    original = threading.Thread.start
+    started: list[object] = []
+    original_thread, original_low_level = threading.Thread.start, _thread.start_new_thread
 
     def counting(self: threading.Thread) -> None:
         started.append(self)
-        original(self)
+        original_thread(self)
+
+    def counting_low_level(function, args):  # type: ignore[no-untyped-def]
+        started.append(function)
+        return original_low_level(function, args)
 
     monkeypatch.setattr(threading.Thread, "start", counting)
+    monkeypatch.setattr(_thread, "start_new_thread", counting_low_level)
     for _ in range(20):
         analyze(b"def f(xs), do: length(xs)\n")
     assert len(started) <= 1

@@ -13,6 +13,7 @@ Three kinds of bound, because three kinds of code run:
 
 from __future__ import annotations
 
+import _thread
 import ctypes
 import os
 import threading
@@ -109,16 +110,19 @@ class _Watchdog:
         self._lock = threading.Condition()
         self._alarms: list[_Alarm] = []
         self._wake_at: float | None = None  # None: asleep with nothing due
-        self._thread: threading.Thread | None = None
+        self._started = False
 
     def arm(self, seconds: float) -> _Alarm:
         alarm = _Alarm(time.monotonic() + seconds)
         with self._lock:
             self._alarms.append(alarm)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, daemon=True)
+            if not self._started:
+                # The low-level start does not wait for the thread to be scheduled,
+                # which on a busy machine took longer than a small file's analysis.
+                # Like a daemon thread, it does not hold up interpreter exit.
+                self._started = True
                 self._wake_at = None
-                self._thread.start()
+                _thread.start_new_thread(self._run, ())
             elif self._wake_at is None or alarm.deadline < self._wake_at:
                 self._lock.notify()
         return alarm
