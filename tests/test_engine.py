@@ -91,8 +91,8 @@ def test_a_rule_that_raises_is_skipped_and_the_others_still_report(monkeypatch) 
     patched = dataclasses.replace(broken, check=explode)
     original = analyze_module._query_for
 
-    def with_broken_rule(source, options):  # type: ignore[no-untyped-def]
-        combined = original(source, options)
+    def with_broken_rule(source, options, scope=None):  # type: ignore[no-untyped-def]
+        combined = original(source, options, scope)
         owners = tuple(patched if r.code == "EP101" else r for r in combined.owners)
         return analyze_module._CombinedQuery(combined.query, owners)
 

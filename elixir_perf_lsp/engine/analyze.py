@@ -103,25 +103,34 @@ def _compile(rules: tuple[_Matchable, ...]) -> _CombinedQuery:
 
 
 def compile_all_rules() -> None:
-    """Compile every rule's patterns now: before forking workers, so they inherit it."""
+    """Compile every rule's patterns now: before forking workers, so they inherit
+    them, or in a server once the first diagnostics are out."""
     _compile(_matchable())
+    _compile(_of_scope("file"))
 
 
-def _query_for(source: bytes, options: Options) -> _CombinedQuery:
-    """A query holding the patterns of every enabled rule that can match `source`.
+def _of_scope(scope: str | None) -> tuple[_Matchable, ...]:
+    return tuple(m for m in _matchable() if scope is None or m.rule.scope == scope)
+
+
+def _query_for(source: bytes, options: Options, scope: str | None = None) -> _CombinedQuery:
+    """A query holding the patterns of every enabled rule (of `scope`, when given)
+    that can match `source`.
 
     Compiling costs milliseconds per pattern, so a file pays only for rules whose
     required literals it contains (no `Repo`, no Ecto patterns compiled or run).
-    Once every rule is compiled, that one query serves all files.
+    Once every rule (of the scope) is compiled, that one query serves all files.
+    A scope gets its own query because re-analysis after an edit re-runs the
+    file-scoped rules over the whole file: a query of theirs alone walks less.
     """
-    everything = _matchable()
+    everything = _of_scope(scope)
     full = _compiled.get(tuple(m.rule.code for m in everything))
     if full is not None:
         return full
     if len(_compiled) >= SUBSETS_BEFORE_ALL:
         return _compile(everything)
     # Re-analysis after an edit collects twice over the same bytes: scan them once.
-    last = _last_scan.get("last")
+    last = _last_scan.get(scope)
     if last is not None and last[0] is source and last[1] is options:
         return last[2]
     combined = _compile(
@@ -131,11 +140,11 @@ def _query_for(source: bytes, options: Options) -> _CombinedQuery:
             if options.selection.enables(m.rule.code) and m.prefilter.can_match(source)
         )
     )
-    _last_scan["last"] = (source, options, combined)
+    _last_scan[scope] = (source, options, combined)
     return combined
 
 
-_last_scan: dict[str, tuple[bytes, Options, _CombinedQuery]] = {}
+_last_scan: dict[str | None, tuple[bytes, Options, _CombinedQuery]] = {}
 
 
 def analyze(
@@ -169,7 +178,9 @@ def collect(
         # tree-sitter's matching never ends past 65,535 levels, uninterruptibly.
         return [], [too_deep_message()]
     ctx = Context(source, root, options.target)
-    combined = _query_for(source, options)
+    # Within windows the query visits little, so the all-rules query serves and
+    # other scopes are filtered below; a whole-file pass for one scope gets its own.
+    combined = _query_for(source, options, scope if windows is None else None)
     broken: set[str] = set()
     rule_errors: list[str] = []
     raw: list[Finding] = []

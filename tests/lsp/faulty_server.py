@@ -16,8 +16,8 @@ def main() -> int:
     def explode(captures, ctx):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    def patched(source, options):  # type: ignore[no-untyped-def]
-        combined = original(source, options)
+    def patched(source, options, scope=None):  # type: ignore[no-untyped-def]
+        combined = original(source, options, scope)
         owners = tuple(
             dataclasses.replace(r, check=explode) if r.code == "EP101" else r
             for r in combined.owners
