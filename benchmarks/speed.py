@@ -288,6 +288,32 @@ def tree_sitter_reparse(text: str, edits: list[Edit]) -> list[float]:
     return times
 
 
+def keystroke_cpu(text: str, edits: list[Edit]) -> tuple[list[float], list[float]]:
+    """CPU seconds of each step the server takes per keystroke, in this process:
+    applying the edit (tree-sitter's incremental re-parse) and re-analysing."""
+    from elixir_perf_lsp.document import Document, TextChange
+    from elixir_perf_lsp.engine.analyze import analyze, compile_all_rules
+    from elixir_perf_lsp.engine.incremental import reanalyze
+    from elixir_perf_lsp.engine.options import Options
+    from elixir_perf_lsp.positions import Encoding
+
+    doc = Document("file:///bench/ten_k.ex", text.encode(), 1, next(iter(Encoding)))
+    options = Options()
+    compile_all_rules()  # as the server does after the first diagnostics
+    previous = analyze(doc.source, doc.tree, options)
+    reparse, reanalysis = [], []
+    for line, column, char in edits:
+        began = time.process_time()
+        doc.apply(TextChange(((line, column), (line, column)), char))
+        parsed = time.process_time()
+        pending, doc.pending = doc.pending, None
+        assert pending is not None
+        previous = reanalyze(previous, doc.source, doc.tree, pending, options)
+        reparse.append(parsed - began)
+        reanalysis.append(time.process_time() - parsed)
+    return reparse, reanalysis
+
+
 def typing(mirror: Path, work: Path, edits: int, seed: int) -> None:
     root = extract(mirror, "elixir-lang+elixir", TEN_K_FILES, work)
     text = "\n".join((root / p).read_text(encoding="utf-8") for p in TEN_K_FILES)
@@ -309,6 +335,24 @@ def typing(mirror: Path, work: Path, edits: int, seed: int) -> None:
     print(
         f"   p95 / incremental re-parse p95 = {p95 / floor:.2f}"
         f"  (target <= 1.5: {verdict(p95 <= 1.5 * floor)})"
+    )
+    reparse_cpu, reanalysis_cpu = keystroke_cpu(text, done)
+    total_cpu = [a + b for a, b in zip(reparse_cpu, reanalysis_cpu, strict=True)]
+    began = time.process_time()
+    syntax.parse("\n".join(final).encode())
+    parse_cpu = time.process_time() - began
+    print("   the same keystrokes in this process, CPU time (no waiting for a core):")
+    for name, values in (
+        ("re-parse", reparse_cpu),
+        ("re-analysis", reanalysis_cpu),
+        ("both", total_cpu),
+    ):
+        p50_cpu, p95_cpu = percentile(values, 50), percentile(values, 95)
+        print(f"     {name:12} p50 {p50_cpu * 1000:6.1f} ms  p95 {p95_cpu * 1000:6.1f} ms")
+    p95_cpu = percentile(total_cpu, 95)
+    print(
+        f"     one full parse {parse_cpu * 1000:6.1f} ms; p95 / full parse = {p95_cpu / parse_cpu:.2f},"
+        f" p95 / re-parse p95 = {p95_cpu / percentile(reparse_cpu, 95):.2f}"
     )
 
 
