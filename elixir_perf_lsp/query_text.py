@@ -152,7 +152,9 @@ def _walk(expr: _Expr, optional: bool, found: _Found) -> None:
     for name in expr.captures:
         (found.optional if optional else found.required).add(name)
     # An anonymous node ("++", "when"): its text is the literal itself (but a
-    # token with a space in it, "not in", may be spelt with other blanks).
+    # token with a space in it, "not in", may be spelt with other blanks). Error
+    # recovery can insert one as a zero-width MISSING node; findings there are
+    # dropped anyway (broken regions, engine/analyze.py `_clean`).
     lit = _literal(expr.text) if expr.kind == "string" and not optional else None
     if lit is not None and not any(ch.isspace() for ch in expr.text):
         found.requirements.append(frozenset({lit}))
