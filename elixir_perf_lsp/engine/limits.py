@@ -93,7 +93,6 @@ class _Alarm:
     def __init__(self, deadline: float) -> None:
         self.thread = threading.get_ident()
         self.deadline = deadline
-        self.armed = True
         self.fired = False
 
 
@@ -129,7 +128,6 @@ class _Watchdog:
 
     def disarm(self, alarm: _Alarm) -> None:
         with self._lock:
-            alarm.armed = False
             if alarm in self._alarms:
                 self._alarms.remove(alarm)
             if alarm.fired:
@@ -158,7 +156,8 @@ def _reset_after_fork() -> None:
     _WATCHDOG = _Watchdog()
 
 
-os.register_at_fork(after_in_child=_reset_after_fork)
+if hasattr(os, "register_at_fork"):  # POSIX only; Windows has no fork
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 @contextmanager
