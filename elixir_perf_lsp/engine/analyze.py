@@ -1,13 +1,13 @@
 """Run the enabled rules over one tree.
 
-All rule queries are compiled once into a single query so a file is walked once
-by tree-sitter's C code; each match is handed to the rule owning its pattern.
+The rules that can match a file (by the literals their queries require, see
+`query_text`) are compiled into a single query so the file is walked once by
+tree-sitter's C code; each match is handed to the rule owning its pattern.
 """
 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -33,6 +33,7 @@ from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
 from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, suppressed
+from elixir_perf_lsp.query_text import Prefilter, split_patterns
 from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 
 log = logging.getLogger(__name__)
@@ -64,25 +65,86 @@ class _CombinedQuery:
     owners: tuple[Rule, ...]  # owner of pattern i
 
 
+@dataclass(frozen=True)
+class _Matchable:
+    """A rule with a query, its patterns split out, and what a file needs to match it."""
+
+    rule: Rule
+    patterns: tuple[str, ...]
+    prefilter: Prefilter
+
+
 @cache
-def _combined_query(scope: str | None = None) -> _CombinedQuery:
-    """All rules' patterns in one query (or those of one scope, for incremental runs)."""
+def _matchable() -> tuple[_Matchable, ...]:
     # Rules without a query (EP001) are computed by the engine itself.
-    rules = tuple(r for r in all_rules() if r.query.strip() and (scope is None or r.scope == scope))
-    parts: list[str] = []
-    starts: list[int] = []
-    offset = 0
-    for rule in rules:
-        starts.append(offset)
-        text = rule.query.strip() + "\n"
-        parts.append(text)
-        offset += len(text.encode())
-    query = syntax.compile_linear("".join(parts))
-    owners = tuple(
-        rules[bisect_right(starts, query.rest.start_byte_for_pattern(i)) - 1]
-        for i in range(query.rest.pattern_count)
+    return tuple(
+        _Matchable(r, tuple(split_patterns(r.query)), Prefilter.of(r.query))
+        for r in all_rules()
+        if r.query.strip()
     )
-    return _CombinedQuery(query, owners)
+
+
+# Distinct rule sets compiled before the engine gives up tailoring and compiles
+# every rule once: in a long run (a project, a server with many files open) one
+# query for all costs less than one per combination of tokens.
+SUBSETS_BEFORE_ALL = 4
+_compiled: dict[tuple[str, ...], _CombinedQuery] = {}
+
+
+def _compile(rules: tuple[_Matchable, ...]) -> _CombinedQuery:
+    key = tuple(m.rule.code for m in rules)
+    combined = _compiled.get(key)
+    if combined is None:
+        patterns = [(m.rule, p) for m in rules for p in m.patterns]
+        query = syntax.compile_linear([p for _rule, p in patterns])
+        combined = _CombinedQuery(query, tuple(rule for rule, _p in patterns))
+        _compiled[key] = combined
+    return combined
+
+
+def compile_all_rules() -> None:
+    """Compile every rule's patterns now: before forking workers, so they inherit
+    them, or in a server once the first diagnostics are out."""
+    _compile(_matchable())
+    _compile(_of_scope("file"))
+
+
+def _of_scope(scope: str | None) -> tuple[_Matchable, ...]:
+    return tuple(m for m in _matchable() if scope is None or m.rule.scope == scope)
+
+
+def _query_for(source: bytes, options: Options, scope: str | None = None) -> _CombinedQuery:
+    """A query holding the patterns of every enabled rule (of `scope`, when given)
+    that can match `source`.
+
+    Compiling costs milliseconds per pattern, so a file pays only for rules whose
+    required literals it contains (no `Repo`, no Ecto patterns compiled or run).
+    Once every rule (of the scope) is compiled, that one query serves all files.
+    A scope gets its own query because re-analysis after an edit re-runs the
+    file-scoped rules over the whole file: a query of theirs alone walks less.
+    """
+    everything = _of_scope(scope)
+    full = _compiled.get(tuple(m.rule.code for m in everything))
+    if full is not None:
+        return full
+    if len(_compiled) >= SUBSETS_BEFORE_ALL:
+        return _compile(everything)
+    # Re-analysis after an edit collects twice over the same bytes: scan them once.
+    last = _last_scan.get(scope)
+    if last is not None and last[0] is source and last[1] is options:
+        return last[2]
+    combined = _compile(
+        tuple(
+            m
+            for m in everything
+            if options.selection.enables(m.rule.code) and m.prefilter.can_match(source)
+        )
+    )
+    _last_scan[scope] = (source, options, combined)
+    return combined
+
+
+_last_scan: dict[str | None, tuple[bytes, Options, _CombinedQuery]] = {}
 
 
 def analyze(
@@ -116,10 +178,9 @@ def collect(
         # tree-sitter's matching never ends past 65,535 levels, uninterruptibly.
         return [], [too_deep_message()]
     ctx = Context(source, root, options.target)
-    # Within windows the query visits little, so the one all-rules query serves and
-    # other scopes are filtered here; only a whole-file pass for one scope gets its
-    # own (smaller) query, compiled on first use.
-    combined = _combined_query(scope if windows is None else None)
+    # Within windows the query visits little, so the all-rules query serves and
+    # other scopes are filtered below; a whole-file pass for one scope gets its own.
+    combined = _query_for(source, options, scope if windows is None else None)
     broken: set[str] = set()
     rule_errors: list[str] = []
     raw: list[Finding] = []

@@ -14,6 +14,7 @@ from elixir_perf_lsp import syntax
 from elixir_perf_lsp.config import ConfigError, Resolved, merge, resolve_for_file
 from elixir_perf_lsp.document import ByteEdit, Document
 from elixir_perf_lsp.engine import Analysis, Options, analyze
+from elixir_perf_lsp.engine.analyze import compile_all_rules
 from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.positions import Encoding
@@ -45,6 +46,8 @@ class Session:
     generation: int = 0
     # One analysis at a time per document (see `analysis`).
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    # The query for every rule, compiled once the first diagnostics are out.
+    _all_rules_compiled: asyncio.TimerHandle | None = None
 
     def open(self, uri: str, text: str, version: int | None) -> Document:
         from elixir_perf_lsp.positions import encode
@@ -130,6 +133,10 @@ class Session:
                     doc.adopt_tree(job.tree)
                 self._note(doc, result)
                 self._analyses[doc.uri] = (job.version, result)
+                if self._all_rules_compiled is None:
+                    self._all_rules_compiled = asyncio.get_running_loop().call_later(
+                        COMPILE_ALL_AFTER_SECONDS, _compile_all_rules_off_loop
+                    )
                 # Edited while we worked: go again, incrementally, from this result.
 
     def _job(self, doc: Document, previous: Analysis | None) -> _Job:
@@ -166,6 +173,17 @@ class Session:
         for message in result.rule_errors:
             if message != result.skipped:
                 self.report_error(f"elixir-perf: {name}: {message}; disabled for this file")
+
+
+# The first file compiles only the rules it can match; typing `Repo` later must
+# not pay a compile on that keystroke, so every rule is compiled soon after. Not at
+# once: compiling holds the GIL (~0.1 s), which would delay sending the first
+# diagnostics.
+COMPILE_ALL_AFTER_SECONDS = 1.0
+
+
+def _compile_all_rules_off_loop() -> None:
+    asyncio.get_running_loop().run_in_executor(None, compile_all_rules)
 
 
 @dataclass
