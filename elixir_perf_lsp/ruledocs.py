@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from elixir_perf_lsp.engine.model import FixAvailability
 from elixir_perf_lsp.engine.rule import Rule
-from elixir_perf_lsp.engine.suppression import comment, enable_comment
+from elixir_perf_lsp.engine.suppression import directive, enable_directive
 
 _FIX_WORDS = {
     FixAvailability.ALWAYS: "Fix is always available.",
@@ -36,11 +36,11 @@ def render_rule(rule: Rule) -> str:
         "## Suppressing",
         "",
         "```elixir",
-        comment("next-line", [rule.code], "why this one is fine"),
+        directive("next-line", [rule.code], "why this one is fine"),
         "",
-        comment("range", [rule.code], "a reason for the whole block"),
+        directive("range", [rule.code], "a reason for the whole block"),
         "# ...",
-        enable_comment([rule.code]),
+        enable_directive([rule.code]),
         "```",
         "",
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine.fixes import apply_edits
-from elixir_perf_lsp.engine.suppression import comment, enable_comment, find_suppressions
+from elixir_perf_lsp.engine.suppression import directive, enable_directive, find_suppressions
 
 from .helpers import findings
 
@@ -78,9 +78,9 @@ def test_a_finding_before_a_trailing_disable_on_its_line_is_not_in_the_range() -
 
 
 def test_a_reason_after_two_dashes_is_not_a_code() -> None:
-    for directive in ("disable-for-next-line", "disable"):
-        source = f"# elixir-perf:{directive} EP102 -- list is tiny here, see #42\n" + EMPTY_CHECK
-        assert reported(source) == [], directive
+    for kind in ("disable-for-next-line", "disable"):
+        source = f"# elixir-perf:{kind} EP102 -- list is tiny here, see #42\n" + EMPTY_CHECK
+        assert reported(source) == [], kind
     trailing = "def a(xs), do: length(xs) == 0 # elixir-perf:disable-for-this-line -- ok\n"
     assert reported(trailing) == []
     file_wide = "# elixir-perf:disable-for-this-file EP102 -- generated\n" + EMPTY_CHECK
@@ -167,9 +167,34 @@ def test_a_word_that_merely_starts_like_a_directive_is_an_ordinary_comment() -> 
 
 
 def test_the_comments_written_for_actions_and_docs_parse_back() -> None:
-    line = comment("next-line", ["EP102"], "tiny list")
+    line = directive("next-line", ["EP102"], "tiny list")
     assert line == "# elixir-perf:disable-for-next-line EP102 -- tiny list"
-    assert comment("this-file", ["EP102"]) == "# elixir-perf:disable-for-this-file EP102"
+    assert directive("this-file", ["EP102"]) == "# elixir-perf:disable-for-this-file EP102"
     assert reported(line + "\n" + EMPTY_CHECK) == []
-    block = comment("range", ["EP102"], "why") + "\n" + EMPTY_CHECK + enable_comment(["EP102"])
+    block = directive("range", ["EP102"], "why") + "\n" + EMPTY_CHECK + enable_directive(["EP102"])
     assert reported(block + "\n") == []
+
+
+def test_a_partly_ended_range_reports_the_lines_of_its_unused_code() -> None:
+    source = (
+        "# elixir-perf:disable EP101 EP102\n"  # 1
+        + EMPTY_CHECK  # 2: EP102 silenced
+        + "# elixir-perf:enable EP101\n"  # 3: ends EP101 only
+        + "x = 1\n"  # 4
+    )
+    [finding] = findings(source)
+    assert finding.message == "Partly unused suppression range: EP101 not reported in lines 1-3"
+    source = "# elixir-perf:disable EP101 EP102\n" + GUARD + "# elixir-perf:enable EP101\nx = 1\n"
+    [finding] = findings(source)
+    assert finding.message == (
+        "Partly unused suppression range: EP102 not reported "
+        "from line 1 to the end of the file (no `enable`)"
+    )
+
+
+def test_the_suppressions_iterate_as_the_disable_comments() -> None:
+    # How `check --add-suppressions` finds lines already taken by a next-line comment.
+    source = "# elixir-perf:disable-for-next-line EP102\nx = 1\n# elixir-perf:enable\n"
+    found = find_suppressions(source.encode(), syntax.parse(source.encode()).root_node)
+    assert [(s.scope, s.line) for s in found] == [("next-line", 1)]
+    assert directive("next-line", []) == "# elixir-perf:disable-for-next-line"

@@ -52,8 +52,9 @@ _REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
 _ALL = ""  # the key of a range that silences every rule
 
 
-def comment(scope: Scope, codes: Iterable[str] = (), reason: str = "") -> str:
-    """The text of a suppression comment, as the code actions and docs write it."""
+def directive(scope: Scope, codes: Iterable[str] = (), reason: str = "") -> str:
+    """The text of a suppression comment, as code actions, docs and
+    `check --add-suppressions` write it; `scope` "range" opens a range."""
     directive = "disable" if scope == "range" else f"disable-for-{scope}"
     parts = [f"# {PREFIX}{directive}", *codes]
     if reason:
@@ -61,8 +62,8 @@ def comment(scope: Scope, codes: Iterable[str] = (), reason: str = "") -> str:
     return " ".join(parts)
 
 
-def enable_comment(codes: Iterable[str] = (), reason: str = "") -> str:
-    """The comment that ends a range opened by `comment("range", codes)`."""
+def enable_directive(codes: Iterable[str] = (), reason: str = "") -> str:
+    """The comment that ends a range opened by `directive("range", codes)`."""
     parts = [f"# {PREFIX}enable", *codes]
     if reason:
         parts += ["--", reason]
@@ -118,6 +119,9 @@ class Suppressions:
 
     def __bool__(self) -> bool:
         return bool(self.disables or self.enables)
+
+    def __iter__(self) -> Iterator[Suppression]:
+        return iter(self.disables)
 
     def silence(self, code: str, name: str, line: int, offset: int) -> bool:
         """Whether a finding at `offset` (on `line`) is suppressed; marks what silenced it."""
@@ -283,7 +287,7 @@ def unused_suppressions(
         unknown = sorted(c for c in s.codes if c not in known)
         enabled = [c for c in s.codes if c in known and options.selection.enables(known[c].code)]
         unused = sorted(c for c in enabled if known[c].code not in s.used)
-        where = f" {_range_words(source, s)}" if s.scope == "range" else " here"
+        where = f" {_range_words(source, s, unused)}" if s.scope == "range" else " here"
         noun = "suppression range" if s.scope == "range" else "suppression"
         if unknown:
             message = f"Unknown rule code in suppression: {', '.join(unknown)}"
@@ -319,13 +323,15 @@ def unused_suppressions(
     return out
 
 
-def _range_words(source: bytes, s: Suppression) -> str:
-    """Where a range reaches, in 1-based lines: "in lines 3-9" or "from line 3 to the end"."""
+def _range_words(source: bytes, s: Suppression, codes: list[str]) -> str:
+    """Where the range of `codes` (all of it when none) reaches, in 1-based lines:
+    "in lines 3-9", or "from line 3 to the end of the file" when no `enable` ends it."""
     first = source.count(b"\n", 0, s.start) + 1
-    ends = {end for _start, end in s.region.values()}
-    if ends == {len(source)} and not s.closed_by:
+    ends = {end for key, (_start, end) in s.region.items() if not codes or key in codes}
+    if ends == {len(source)}:
         return f"from line {first} to the end of the file (no `enable`)"
-    last = source.count(b"\n", 0, max(ends)) + 1
+    # A code no `enable` named reaches the end: its last line, not the one after it.
+    last = source.count(b"\n", 0, min(max(ends), len(source.rstrip(b"\r\n")))) + 1
     return f"in lines {first}-{last}"
 
 

@@ -21,7 +21,7 @@ from elixir_perf_lsp.engine.fixes import fix_all
 from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
 from elixir_perf_lsp.engine.model import Edit, Fix
 from elixir_perf_lsp.engine.registry import find_rule
-from elixir_perf_lsp.engine.suppression import comment
+from elixir_perf_lsp.engine.suppression import directive
 from elixir_perf_lsp.server.convert import minimal_edit, to_diagnostic, workspace_edit
 from elixir_perf_lsp.server.guard import guarded_async
 from elixir_perf_lsp.urls import rule_url
@@ -78,12 +78,12 @@ def disable_line_edit(doc: Document, finding: Finding) -> Edit:
     start = _line_start(doc.source, finding.start)
     indent = doc.source[start : finding.start]
     indent = indent[: len(indent) - len(indent.lstrip(b" \t"))]
-    text = f"{indent.decode()}{comment('next-line', [finding.code])}{_eol(doc.source)}"
+    text = f"{indent.decode()}{directive('next-line', [finding.code])}{_eol(doc.source)}"
     return Edit(start, start, text)
 
 
 def disable_file_edit(doc: Document, finding: Finding) -> Edit:
-    return Edit(0, 0, f"{comment('this-file', [finding.code])}{_eol(doc.source)}")
+    return Edit(0, 0, f"{directive('this-file', [finding.code])}{_eol(doc.source)}")
 
 
 def fix_all_edit(source: bytes, options: Options) -> Edit | None:
