@@ -55,8 +55,8 @@ _ALL = ""  # the key of a range that silences every rule
 def directive(scope: Scope, codes: Iterable[str] = (), reason: str = "") -> str:
     """The text of a suppression comment, as code actions, docs and
     `check --add-suppressions` write it; `scope` "range" opens a range."""
-    directive = "disable" if scope == "range" else f"disable-for-{scope}"
-    parts = [f"# {PREFIX}{directive}", *codes]
+    keyword = "disable" if scope == "range" else f"disable-for-{scope}"
+    parts = [f"# {PREFIX}{keyword}", *codes]
     if reason:
         parts += ["--", reason]
     return " ".join(parts)
@@ -107,7 +107,6 @@ class Enable:
     start: int
     end: int
     closed: list[Suppression] = field(default_factory=list)
-    closed_keys: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -147,7 +146,6 @@ def find_suppressions(source: bytes, root: Node) -> Suppressions:
         if kind == "enable":
             found.enables.append(_close(open_ranges, Enable(codes, start, end)))
             continue
-        row = source.count(b"\n", 0, start)  # tree-sitter rows, as findings use
         if kind == "disable":
             s = Suppression("range", -1, codes, start, end, reason)
             for key in _keys(codes):
@@ -155,6 +153,7 @@ def find_suppressions(source: bytes, root: Node) -> Suppressions:
                 open_ranges.setdefault(key, []).append(s)
         else:
             scope: Scope = kind.removeprefix("disable-for-")  # type: ignore[assignment]
+            row = source.count(b"\n", 0, start)  # tree-sitter rows, as findings use
             line = {"next-line": row + 1, "this-line": row, "this-file": -1}[scope]
             s = Suppression(scope, line, codes, start, end, reason)
         found.disables.append(s)
@@ -190,7 +189,6 @@ def _close(open_ranges: dict[str, list[Suppression]], enable: Enable) -> Enable:
             s.closed_by[key] = enable
             if all(other is not s for other in enable.closed):
                 enable.closed.append(s)
-            enable.closed_keys.add(key)
     return enable
 
 
