@@ -32,9 +32,13 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix, Seve
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
-from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, suppressed
+from elixir_perf_lsp.engine.suppression import (
+    UNUSED_SUPPRESSION,
+    Suppressions,
+    find_suppressions,
+    unused_suppressions,
+)
 from elixir_perf_lsp.query_text import Prefilter, split_patterns
-from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 
 log = logging.getLogger(__name__)
 # The time budget is split: rules get most of it, cleaning and suppressions the rest.
@@ -47,7 +51,7 @@ class Analysis:
     findings: list[Finding]
     # One line per rule that raised; that rule was skipped for the rest of the file.
     rule_errors: list[str] = field(default_factory=list)
-    suppressions: list[Suppression] = field(default_factory=list)
+    suppressions: Suppressions = field(default_factory=Suppressions)
     # What incremental re-analysis reuses: findings before cleaning and suppression,
     # and the top-level forms they were computed over: (start, end, kind), where
     # kind is "def:<name>" for a function clause and "" for anything else.
@@ -229,7 +233,7 @@ def finish(
         timeout = timeout_message(TIME_BUDGET_SECONDS)
         errors = rule_errors if timeout in rule_errors else [*rule_errors, timeout]
         # Cleaning was cut short: uncleaned findings could sit in broken code, so none.
-        return Analysis([], errors, [], raw, forms or [], skipped or timeout, failed)
+        return Analysis([], errors, Suppressions(), raw, forms or [], skipped or timeout, failed)
 
 
 def _finish(
@@ -249,10 +253,10 @@ def _finish(
         findings = [
             f
             for f in findings
-            if not suppressed(suppressions, f.code, f.name, source.count(b"\n", 0, f.start))
+            if not suppressions.silence(f.code, f.name, source.count(b"\n", 0, f.start), f.start)
         ]
         if options.selection.enables(UNUSED_SUPPRESSION.code):
-            findings.extend(_stale_suppressions(source, suppressions, options))
+            findings.extend(unused_suppressions(source, suppressions, options))
             findings.sort(key=lambda f: (f.start, f.end, f.code))
     forms = form_spans(root) if forms is None else forms
     return Analysis(findings, rule_errors, suppressions, raw, forms, skipped, failed)
@@ -328,54 +332,6 @@ def _container_body(node: syntax.Node) -> syntax.Node | None:
         return None
     last = node.child(node.child_count - 1)
     return last if last is not None and last.type == "do_block" else None
-
-
-def _stale_suppressions(
-    source: bytes, suppressions: list[Suppression], options: Options
-) -> list[Finding]:
-    """Suppressions that silence nothing, or name codes that do not exist (like ruff's RUF100)."""
-    rule = UNUSED_SUPPRESSION
-    known = {r.code: r for r in all_rules()} | {r.name: r for r in all_rules()}
-    severity = options.severity.get(rule.code) or rule.severity
-    out = []
-    for s in suppressions:
-        unknown = sorted(c for c in s.codes if c not in known)
-        enabled = [c for c in s.codes if c in known and options.selection.enables(known[c].code)]
-        unused = sorted(c for c in enabled if known[c].code not in s.used)
-        if unknown:
-            message = f"Unknown rule code in suppression: {', '.join(unknown)}"
-        elif not s.codes and not s.used:
-            message = "Unused suppression: no finding is silenced here"
-        elif unused and len(unused) == len(s.codes):
-            message = f"Unused suppression: {', '.join(unused)} not reported here"
-        elif unused:
-            message = f"Partly unused suppression: {', '.join(unused)} not reported here"
-        else:
-            continue
-        fix = None
-        if not unknown and (not s.codes or len(unused) == len(s.codes)):
-            fix = Fix(
-                "Remove the unused suppression", Applicability.SAFE, (_comment_removal(source, s),)
-            )
-        out.append(Finding(rule.code, rule.name, message, s.start, s.end, severity, fix))
-    return out
-
-
-def _comment_removal(source: bytes, s: Suppression) -> Edit:
-    """Delete the comment; with its whole line when it stands alone."""
-    line_start = max(source.rfind(b"\n", 0, s.start), source.rfind(b"\r", 0, s.start)) + 1
-    before = source[line_start : s.start]
-    if before.strip() == b"":
-        end = s.end
-        if source[end : end + 2] == b"\r\n":
-            end += 2
-        elif source[end : end + 1] in (b"\n", b"\r"):
-            end += 1
-        return Edit(line_start, end, "")
-    start = s.start
-    while start > line_start and source[start - 1 : start] in (b" ", b"\t"):
-        start -= 1
-    return Edit(start, s.end, "")
 
 
 def _starts_within(captures: syntax.Captures, window: tuple[int, int]) -> bool:

@@ -13,6 +13,7 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from elixir_perf_lsp import __version__
+from elixir_perf_lsp.server import logs
 from elixir_perf_lsp.server.protocol import ElixirPerfProtocol
 from elixir_perf_lsp.server.session import Session
 from elixir_perf_lsp.server.transport import CHUNK, pump, stdin_reader
@@ -77,7 +78,7 @@ def create_server() -> ElixirPerfServer:
 
 
 def run(tcp: str | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logs.setup_stderr()
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -91,6 +92,12 @@ class Session:
         self._analyses.clear()
         self.generation += 1
 
+    def config_changed(self) -> None:
+        """A configuration file changed on disk: analyses are redone, and its
+        errors shown again (the user may have broken it the same way twice)."""
+        self.invalidate()
+        self._reported_errors.clear()
+
     def resolve(self, uri: str) -> Resolved:
         path_text = to_fs_path(uri) if uri.startswith("file:") else None
         if path_text is None:
@@ -126,7 +133,15 @@ class Session:
                 if cached is not None and cached[0] == doc.version:
                     return cached[1]
                 job = self._job(doc, cached[1] if cached is not None else None)
+                started = time.perf_counter()
                 result = await asyncio.to_thread(job.run)
+                log.debug(
+                    "analysed %s version %s: %d findings in %.1f ms",
+                    doc.uri,
+                    job.version,
+                    len(result.findings),
+                    (time.perf_counter() - started) * 1000,
+                )
                 if self.documents.get(doc.uri) is not doc:
                     return result  # closed meanwhile: nothing to keep
                 if doc.source is job.source and not doc.has_tree and job.tree is not None:
