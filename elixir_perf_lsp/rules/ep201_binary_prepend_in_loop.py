@@ -20,7 +20,9 @@ the *input* while appending to the accumulator
 (`defp parse(<<c, rest::binary>>, acc), do: parse(rest, acc <> <<c>>)`) is the
 idiomatic parser shape and is not flagged either. Nor is body recursion over a
 sub-term (`"list(#{type(t)})"` for `{:array, t}`: as deep as the nesting) or after
-a literal prefix only (`"-" <> f(digits)` for `"-" <> digits`: one level), nor
+a literal prefix only (`"-" <> f(digits)` for `"-" <> digits`: one level, unless
+another clause of `f` walks the input, as an escaper's `<<?", rest::binary>>` clause
+beside `<<c, rest::binary>>`), nor
 `f(left) <> f(right)`, where the first result is appended to in place.
 
 ## Why is this bad?
@@ -380,32 +382,53 @@ def _walks_on(call: Node, definition: Definition) -> bool:
     from: the tail `t` of `[h | t]`, or `rest` of `<<c, rest::binary>>` (a segment
     that is not a literal before it). A literal prefix alone (`"-" <> digits`,
     `<<?-, rest::binary>>`) is consumed once, and a sub-term (`{:array, t}`) is as
-    deep as the nesting: neither makes the recursion as long as the input."""
+    deep as the nesting: neither makes the recursion as long as the input, unless
+    another clause of the function walks it (an escaper's `<<?", rest::binary>>`
+    beside `<<c, rest::binary>>`)."""
     names = {text(a) for a in map(strip_parens, call_args(call)) if a.type == "identifier"}
+    after_literal = False
     for param in definition.params:
         for ident in _identifiers(param):
-            if text(ident) in names and _rest_of_sequence(ident):
+            if text(ident) not in names:
+                continue
+            kind = _rest_of_sequence(ident)
+            if kind == "walk":
                 return True
-    return False
+            after_literal = after_literal or kind == "literal"
+    if not after_literal:
+        return False
+    return any(
+        _rest_of_sequence(ident) == "walk"
+        for clause in clauses_of(definition)
+        if clause.call.id != definition.call.id
+        for param in clause.params
+        for ident in _identifiers(param)
+    )
 
 
-def _rest_of_sequence(ident: Node) -> bool:
+def _rest_of_sequence(ident: Node) -> str | None:
+    """"walk" for the rest after an element (`[h | t]`, `<<c, t::binary>>`), "literal"
+    for the rest after a literal prefix only (`<<?-, t::binary>>`, `"-" <> t`)."""
     parent = ident.parent
     if parent is None or parent.type != "binary_operator":
-        return False
+        return None
     if operator(parent) == "|":
-        return (
-            same_node(parent.child_by_field_name("right"), ident)
-            and parent.parent is not None
-            and parent.parent.type == "list"
-        )
+        in_list = parent.parent is not None and parent.parent.type == "list"
+        right = same_node(parent.child_by_field_name("right"), ident)
+        return "walk" if in_list and right else None
+    if operator(parent) == "<>":
+        left = parent.child_by_field_name("left")
+        right = same_node(parent.child_by_field_name("right"), ident)
+        return "literal" if right and left is not None and left.type == "string" else None
     pattern = parent.parent
     if whole_binary_segment(parent) != text(ident) or pattern is None:
-        return False
-    return pattern.type == "bitstring" and any(
-        not same_node(segment, parent) and not _literal_segment(segment)
-        for segment in pattern.named_children
-    )
+        return None
+    if pattern.type != "bitstring":
+        return None
+    others = [seg for seg in pattern.named_children if not same_node(seg, parent)]
+    if any(not _literal_segment(seg) for seg in others):
+        return "walk"
+    return "literal" if others else None
 
 
 def _literal_segment(segment: Node) -> bool:

@@ -295,3 +295,20 @@ def test_rebuilding_the_input_is_not_called_an_accumulator(source: str, name: st
     [finding] = findings(source, CODE)
     assert f"the rest of the input `{name}`" in finding.message
     assert "accumulator" not in finding.message
+
+
+def test_a_literal_prefix_clause_counts_when_another_clause_walks_the_input() -> None:
+    # An escaper: the quote clause recurses once per quote, along the same input.
+    source = (
+        'def esc(<<?", rest::binary>>), do: "\\\\\\"" <> esc(rest)\n'
+        'def esc("\\n" <> rest), do: "\\\\n" <> esc(rest)\n'
+        "def esc(<<c, rest::binary>>), do: <<c>> <> esc(rest)\n"
+        'def esc(""), do: ""\n'
+    )
+    lines = [source.count("\n", 0, f.start) for f in findings(source, CODE)]
+    assert lines == [0, 1, 2]
+
+
+def test_a_literal_prefix_alone_is_one_level() -> None:
+    source = 'defp fmt("-" <> digits), do: "-" <> fmt(digits)\ndefp fmt(digits), do: digits\n'
+    assert findings(source, CODE) == []
