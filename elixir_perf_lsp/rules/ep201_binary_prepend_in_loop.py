@@ -407,7 +407,7 @@ def _walks_on(call: Node, definition: Definition) -> bool:
 
 
 def _rest_of_sequence(ident: Node) -> str | None:
-    """"walk" for the rest after an element (`[h | t]`, `<<c, t::binary>>`), "literal"
+    """ "walk" for the rest after an element (`[h | t]`, `<<c, t::binary>>`), "literal"
     for the rest after a literal prefix only (`<<?-, t::binary>>`, `"-" <> t`)."""
     parent = ident.parent
     if parent is None or parent.type != "binary_operator":
