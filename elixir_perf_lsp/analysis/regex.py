@@ -187,11 +187,6 @@ def read_sigil(node: Node) -> Sigil | None:
     )
 
 
-def is_regex_sigil(node: Node) -> bool:
-    sigil = read_sigil(node)
-    return sigil is not None and sigil.name in ("r", "R")
-
-
 def regex_sigil_source(sigil: Sigil, elixir: tuple[int, int] | None) -> str | None:
     """`Regex.source/1` of a `~r`/`~R` literal; None when interpolated, a heredoc,
     or (for `\\n`-style escapes) dependent on an unknown Elixir version."""

@@ -39,8 +39,6 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix
 from elixir_perf_lsp.engine.options import Target
 from elixir_perf_lsp.syntax import Node, Tree, error_ranges
 
-TITLE = "Extract regex to module attribute"
-
 
 def regex_at(tree: Tree, offset: int) -> Node | None:
     """The `~r`/`~R` sigil holding `offset`, or ending right before it."""

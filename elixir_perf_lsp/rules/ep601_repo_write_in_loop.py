@@ -61,21 +61,6 @@ from elixir_perf_lsp.syntax import Captures
 
 COST = "not measured (it needs a database): one round trip per element where one batched statement makes one; the cost is n × (latency + per-statement work), set by the database and network, not by the BEAM."
 
-WRITES = frozenset(
-    {
-        "insert",
-        "insert!",
-        "update",
-        "update!",
-        "delete",
-        "delete!",
-        "insert_or_update",
-        "insert_or_update!",
-        "update_all",
-        "delete_all",
-    }
-)
-
 QUERY = """
 (call
   target: (dot
