@@ -156,7 +156,7 @@ def test_pair_edit_rewrites_exactly_the_two_steps(
     start, end = pair_span(first, second)
     data = source.encode()
     assert data[start:end].decode() == underlined
-    edit = pair_edit(first, second, "Enum.find", ["f"], data)
+    edit = pair_edit(first, second, "Enum.find", ["f"])
     assert apply_edits(data, [edit]).decode() == rewritten
 
 

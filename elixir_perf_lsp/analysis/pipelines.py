@@ -179,7 +179,7 @@ def pair_span(first: Step, second: Step) -> tuple[int, int]:
     return second.node.start_byte, second.node.end_byte
 
 
-def pair_edit(first: Step, second: Step, call: str, args: Iterable[str], source: bytes) -> Edit:
+def pair_edit(first: Step, second: Step, call: str, args: Iterable[str]) -> Edit:
     """Replace two consecutive steps with one call `call(args…)`, keeping the rest.
 
     When both steps are `chained` the pipe into the first stays (`xs |> call(args)`);
@@ -189,7 +189,7 @@ def pair_edit(first: Step, second: Step, call: str, args: Iterable[str], source:
     if chained(first, second):
         return Edit(first.call.start_byte, second.node.end_byte, f"{call}({', '.join(rest)})")
     assert first.input is not None
-    subject = node_text(first.input, source)
+    subject = text(first.input)
     return Edit(
         second.node.start_byte, second.node.end_byte, f"{call}({', '.join([subject, *rest])})"
     )
@@ -203,10 +203,6 @@ def sigil_name(node: Node) -> str | None:
         if child.type == "sigil_name":
             return text(child)
     return None
-
-
-def node_text(node: Node, source: bytes) -> str:
-    return source[node.start_byte : node.end_byte].decode("utf-8", "surrogatepass")
 
 
 # --- functions handed to a step ----------------------------------------------

@@ -34,6 +34,7 @@ from elixir_perf_lsp.analysis.nodes import (
     text,
 )
 from elixir_perf_lsp.engine.options import Target
+from elixir_perf_lsp.positions import indent_before, line_start
 from elixir_perf_lsp.syntax import Node
 
 # `Regex.compile/2` string options that are also `~r` modifiers on every version.
@@ -468,8 +469,7 @@ def insertion_point(definition: Definition, source: bytes) -> tuple[int, str] | 
             break
         top = sibling
         sibling = sibling.prev_named_sibling
-    line_start = source.rfind(b"\n", 0, top.start_byte) + 1
-    indent = source[line_start : top.start_byte]
-    if indent.strip(b" \t"):
+    indent = indent_before(source, top.start_byte)
+    if indent is None:
         return None
-    return line_start, indent.decode()
+    return line_start(source, top.start_byte), indent

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from elixir_perf_lsp import syntax
+from elixir_perf_lsp import positions, syntax
 from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import definition_name
 from elixir_perf_lsp.engine import relevance
@@ -302,7 +302,7 @@ def _stale_suppressions(
 
 def _comment_removal(source: bytes, s: Suppression) -> Edit:
     """Delete the comment; with its whole line when it stands alone."""
-    line_start = max(source.rfind(b"\n", 0, s.start), source.rfind(b"\r", 0, s.start)) + 1
+    line_start = positions.line_start(source, s.start)
     before = source[line_start : s.start]
     if before.strip() == b"":
         end = s.end

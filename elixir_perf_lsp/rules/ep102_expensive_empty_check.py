@@ -97,7 +97,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     if test.always is not None:
         yield Violation(comparison, _always_message(kind, test, text(operand)))
         return
-    replacement, applicability = _replacement(kind, test, ctx.text(operand), operand, extra_args)
+    replacement, applicability = _replacement(kind, test, text(operand), operand, extra_args)
     if replacement is None:
         return
     subject = text(comparison)

@@ -56,6 +56,7 @@ from elixir_perf_lsp.analysis.nodes import (
     int_value,
     operator,
     same_node,
+    shorten,
     strip_parens,
     text,
 )
@@ -96,8 +97,8 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
             return  # a different list each time: not the same walk repeated
         if _bounded(loop, index_vars & bound):
             return
-        shown_list = _short(text(collection), 30)
-        shown_index = _short(text(index), 30)
+        shown_list = shorten(text(collection), 30)
+        shown_index = shorten(text(index), 30)
         message = (
             f"`Enum.at({shown_list}, {shown_index})` walks `{shown_list}` from its head on every "
             f"iteration while `{shown_index}` changes: O(n²) over the loop; iterate the list "
@@ -290,11 +291,6 @@ def _literal_enumerable(node: Node) -> bool:
         ends = [node.child_by_field_name("left"), node.child_by_field_name("right")]
         return all(e is not None and _constant(strip_parens(e)) for e in ends)
     return False
-
-
-def _short(source: str, limit: int) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 RULE = Rule(

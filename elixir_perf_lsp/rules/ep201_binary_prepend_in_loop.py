@@ -88,6 +88,7 @@ from elixir_perf_lsp.analysis.nodes import (
     identifiers_named,
     operator,
     same_node,
+    shorten,
     strip_parens,
     tail_expressions,
     text,
@@ -320,17 +321,12 @@ def _prepend(built: Node, growth: _Growth, ctx: Context) -> Violation:
         "capture": "reduce",
     }[growth.kind]
     message = (
-        f"`{_short(text(built))}` copies the whole accumulator `{shown}` into a new binary on "
+        f"`{shorten(text(built))}` copies the whole accumulator `{shown}` into a new binary on "
         f"every iteration of this {where} (quadratic); collect iodata and convert once with "
         "`IO.iodata_to_binary/1`, or append instead"
     )
     fix = _fix(built, growth, ctx) if is_concat(built) else None
     return Violation(built, message, fix)
-
-
-def _short(source: str, limit: int = 60) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _fix(built: Node, growth: _Growth, ctx: Context) -> Fix | None:
@@ -357,7 +353,7 @@ def _fix(built: Node, growth: _Growth, ctx: Context) -> Fix | None:
             continue  # a fresh binary is iodata too
         if len(uses) != 1:
             return None
-        content = "[" + ", ".join(ctx.text(o) for o in operands) + "]"
+        content = "[" + ", ".join(text(o) for o in operands) + "]"
         edits.append(Edit(tail.start_byte, tail.end_byte, content))
     wrap = wrap_result(acc.result, "IO.iodata_to_binary")
     if not edits or wrap is None:
@@ -406,7 +402,7 @@ def _capture_fix(built: Node, growth: _Growth, ctx: Context) -> Fix | None:
     wrap = wrap_result(call, "IO.iodata_to_binary")
     if wrap is None:
         return None
-    content = "&[" + ", ".join(ctx.text(o) for o in operands) + "]"
+    content = "&[" + ", ".join(text(o) for o in operands) + "]"
     return Fix(
         "Collect iodata and convert once with `IO.iodata_to_binary/1`",
         Applicability.UNSAFE,
@@ -433,8 +429,8 @@ def _matched_while_appending(built: Node, growth: _Growth) -> Iterator[Violation
             continue
         seen.add(pattern.id)
         message = (
-            f"`{_short(text(pattern))}` matches the accumulator `{growth.name}` as a binary on "
-            f"every iteration, so `{_short(text(built), 40)}` can no longer append in place and "
+            f"`{shorten(text(pattern))}` matches the accumulator `{growth.name}` as a binary on "
+            f"every iteration, so `{shorten(text(built), 40)}` can no longer append in place and "
             "copies the whole binary each time (quadratic); test it with `byte_size/1` or "
             "`String.starts_with?/2`, or keep what you need in a separate variable"
         )

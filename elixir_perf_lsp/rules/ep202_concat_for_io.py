@@ -63,6 +63,7 @@ from elixir_perf_lsp.analysis.nodes import (
     effective_args,
     operator,
     same_node,
+    shorten,
     text,
 )
 from elixir_perf_lsp.engine.context import Context
@@ -117,10 +118,10 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     operands = concat_operands(chain)
     if all(is_plain_string(o) for o in operands):
         return  # folded into one literal at compile time
-    listed = "[" + ", ".join(ctx.text(o) for o in operands) + "]"
+    listed = "[" + ", ".join(text(o) for o in operands) + "]"
     message = (
-        f"`{name}` receives `{_short(text(chain))}`, a binary built only to be written; "
-        f"pass the parts as iodata instead: `{_short(listed)}`"
+        f"`{name}` receives `{shorten(text(chain))}`, a binary built only to be written; "
+        f"pass the parts as iodata instead: `{shorten(listed)}`"
     )
     why = "" if applicability is Applicability.SAFE else " (the sink may treat a list differently)"
     fix = Fix(
@@ -160,11 +161,6 @@ def _sink(call: Node, ctx: Context) -> tuple[str, tuple[int, frozenset[int], App
     if entry is None:
         return None
     return f"{module}.{function}", entry
-
-
-def _short(source: str, limit: int = 60) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 RULE = Rule(

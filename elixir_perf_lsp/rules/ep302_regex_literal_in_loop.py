@@ -57,6 +57,7 @@ from elixir_perf_lsp.analysis.regex import (
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
+from elixir_perf_lsp.positions import indent_before
 from elixir_perf_lsp.syntax import Captures, Node
 
 COST = "on Elixir 1.20.4 / OTP 29, 100k matches took 224 ms with the `~r` literal (or a regex attribute) evaluated inside the loop vs 83 ms with it bound once before (2.7×; 1.9× at 10 elements); on Elixir 1.14 / OTP 25 nothing to gain (86 ms both), which is why the rule needs a known OTP ≥ 28 target."
@@ -119,10 +120,9 @@ def _fix(
     statement = _statement(outer.node, definition)
     if statement is None:
         return None
-    line_start = ctx.source.rfind(b"\n", 0, statement.start_byte) + 1
-    if ctx.source[line_start : statement.start_byte].strip(b" \t"):
+    indent = indent_before(ctx.source, statement.start_byte)
+    if indent is None:
         return None
-    indent = ctx.source[line_start : statement.start_byte].decode()
     taken = {
         text(n)
         for n in descendants(definition.call)

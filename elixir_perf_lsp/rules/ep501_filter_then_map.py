@@ -51,7 +51,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.nodes import strip_parens
+from elixir_perf_lsp.analysis.nodes import strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Function,
     Step,
@@ -62,7 +62,6 @@ from elixir_perf_lsp.analysis.pipelines import (
     function_looks_pure,
     grouped,
     identifier_names,
-    node_text,
     pair_span,
     previous_step,
     read_function,
@@ -112,7 +111,7 @@ def _fix(first: Step, second: Step, ctx: Context) -> Fix | None:
         condition = grouped(predicate.body, condition)
     if mapper.body is not None:
         value = grouped(mapper.body, value)
-    subject = node_text(first.input, ctx.source)
+    subject = text(first.input)
     if first.input.type != "block":
         subject = grouped(first.input, subject)
     content = f"for {var} <- {subject}, {condition}, do: {value}"

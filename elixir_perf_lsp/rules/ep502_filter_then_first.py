@@ -117,7 +117,7 @@ def _first_of(step: Step) -> tuple[bool, Node | None]:
 def _fix(first: Step, second: Step, default: Node | None, ctx: Context) -> Fix | None:
     predicate = first.args[0]
     args = [text(predicate)] if default is None else [text(default), text(predicate)]
-    edit = pair_edit(first, second, "Enum.find", args, ctx.source)
+    edit = pair_edit(first, second, "Enum.find", args)
     call = "Enum.find/2" if default is None else "Enum.find/3"
     title = f"Replace with `{call}`"
     applicability = Applicability.SAFE

@@ -88,7 +88,7 @@ def _counts(step: Step) -> bool:
 
 def _fix(first: Step, second: Step, ctx: Context) -> Fix:
     predicate = first.args[0]
-    edit = pair_edit(first, second, "Enum.count", [text(predicate)], ctx.source)
+    edit = pair_edit(first, second, "Enum.count", [text(predicate)])
     title = "Replace with `Enum.count/2`"
     applicability = Applicability.SAFE
     return Fix(title, applicability, (edit,))

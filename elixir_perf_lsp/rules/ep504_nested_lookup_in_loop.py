@@ -97,6 +97,7 @@ from elixir_perf_lsp.analysis.shapes import is_small
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
+from elixir_perf_lsp.positions import indent_before
 from elixir_perf_lsp.syntax import Captures, Node
 
 COST = "1k users × 1k departments: `Enum.find` per user took 8.2 ms vs 0.19 ms with one `Map.new` + `Map.fetch!` (43×); 100k × 1k: 800 ms vs 6.1 ms (131×)."
@@ -300,7 +301,7 @@ def _fix(call: Node, collection: Node, lookup: _Lookup, loop: Loop, ctx: Context
     if simple_parts(lookup.key_side) is None:
         return None
     statement = _statement_of(loop.node)
-    if statement is None or not _starts_line(statement, ctx):
+    if statement is None or indent_before(ctx.source, statement.start_byte) is None:
         return None
     sources: list[Node] = []
     for ident in simple_parts(collection) or []:
@@ -363,11 +364,6 @@ def _statement_of(node: Node) -> Node | None:
             return child
         child = child.parent
     return None
-
-
-def _starts_line(node: Node, ctx: Context) -> bool:
-    start = ctx.source.rfind(b"\n", 0, node.start_byte) + 1
-    return ctx.source[start : node.start_byte].strip(b" \t") == b""
 
 
 RULE = Rule(

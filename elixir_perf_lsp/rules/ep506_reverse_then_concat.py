@@ -58,7 +58,6 @@ from elixir_perf_lsp.analysis.pipelines import (
     Step,
     chained,
     looks_pure,
-    node_text,
     read_step,
     sigil_name,
     step_of_call,
@@ -147,7 +146,7 @@ def _operator(concat: Node, ctx: Context) -> Iterator[Violation]:
         )
     else:
         start, end = concat.start_byte, concat.end_byte
-        subject = node_text(reverse.input, ctx.source)
+        subject = text(reverse.input)
         content = _call(reverse, f"{subject}, {text(right)}")
         edits = (Edit(start, end, content),)
     yield _violation(concat, reverse, right, edits)
@@ -166,7 +165,7 @@ def _kernel_call(call: Node, ctx: Context) -> Iterator[Violation]:
         content = _call(reverse, text(tail))
     else:
         start, end = step.node.start_byte, step.node.end_byte
-        subject = node_text(reverse.input, ctx.source)
+        subject = text(reverse.input)
         content = _call(reverse, f"{subject}, {text(tail)}")
     edits = (Edit(start, end, content),)
     yield _violation(step.node, reverse, tail, edits, span=(start, end))

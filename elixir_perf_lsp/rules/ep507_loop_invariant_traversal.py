@@ -365,7 +365,7 @@ def _fix(
     definition = enclosing_definition(step.node)
     scope = definition.call if definition is not None else point.statement
     variable = _fresh(f"{text(value).replace('.', '_')}_{suffix}", identifier_names(scope))
-    expression = ctx.text(step.node)
+    expression = text(step.node)
     applicability = Applicability.SAFE if _total(name, value) else Applicability.UNSAFE
     return Fix(
         f"Compute `{expression}` once before the loop",

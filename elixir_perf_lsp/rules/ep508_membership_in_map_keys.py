@@ -77,8 +77,8 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     if keys is None or not _is_map_keys(keys) or keys.input is None:
         return
     key = member.args[0]
-    message = _message(ctx.text(keys.input), text(key), negated=False)
-    edit = pair_edit(keys, member, "Map.has_key?", [ctx.text(key)], ctx.source)
+    message = _message(text(keys.input), text(key), negated=False)
+    edit = pair_edit(keys, member, "Map.has_key?", [text(key)])
     fix = Fix(_title(keys.input, key, ctx, negated=False), Applicability.SAFE, (edit,))
     yield Violation(pair_span(keys, member), message, fix)
 
@@ -91,8 +91,8 @@ def _check_in(node: Node, ctx: Context) -> Iterator[Violation]:
     if keys is None or not _is_map_keys(keys) or keys.input is None:
         return
     negated = operator(node) == "not in"
-    map_text = grouped(keys.input, ctx.text(keys.input))
-    key_text = grouped(left, ctx.text(left))
+    map_text = grouped(keys.input, text(keys.input))
+    key_text = grouped(left, text(left))
     replacement = f"Map.has_key?({map_text}, {key_text})"
     if negated:
         replacement = f"not {replacement}"
@@ -104,7 +104,7 @@ def _check_in(node: Node, ctx: Context) -> Iterator[Violation]:
         applicability,
         (Edit(node.start_byte, node.end_byte, replacement),),
     )
-    yield Violation(node, _message(ctx.text(keys.input), text(left), negated), fix)
+    yield Violation(node, _message(text(keys.input), text(left), negated), fix)
 
 
 def _is_map_keys(step: Step) -> bool:
@@ -121,7 +121,7 @@ def _message(map_text: str, key_text: str, negated: bool) -> str:
 
 def _title(map_node: Node, key: Node, ctx: Context, negated: bool) -> str:
     prefix = "not " if negated else ""
-    return f"Replace with `{prefix}Map.has_key?({ctx.text(map_node)}, {ctx.text(key)})`"
+    return f"Replace with `{prefix}Map.has_key?({text(map_node)}, {text(key)})`"
 
 
 RULE = Rule(

@@ -180,14 +180,14 @@ def _fix(
 ) -> Fix:
     # Where Erlang's sort keeps equal elements in input order (measured: see the docs).
     stable_end = (not by and len(sort.args) == 1) or (by and take.last == descending)
-    args = [ctx.text(sort.args[0])] if by else []
+    args = [text(sort.args[0])] if by else []
     if take.last and stable_end:
         # Stable sorts put the last of equal elements last; `min/max` keep the first
         # extreme they meet unless the comparison is strict.
         args.append("&</2" if descending else "&>/2")
     if take.nil_when_empty:
         args.append("fn -> nil end")
-    edit = pair_edit(sort, take_step, function, args, ctx.source)
+    edit = pair_edit(sort, take_step, function, args)
     if stable_end:
         return Fix(f"Replace with `{function}`", Applicability.SAFE, (edit,))
     title = f"Replace with `{function}` (of equal integer and float keys, another may come back)"

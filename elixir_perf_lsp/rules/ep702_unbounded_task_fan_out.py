@@ -77,7 +77,6 @@ from elixir_perf_lsp.analysis.pipelines import (
     element_name,
     fresh_name,
     identifier_names,
-    node_text,
     pair_span,
     pipe_fits,
     previous_step,
@@ -241,7 +240,7 @@ def _fix(spawn: Step, awaiting: _Await, ctx: Context) -> Fix | None:
         content = f"Task.async_stream({function}, {options}){pipe}{results}"
     else:
         start, end = step.node.start_byte, step.node.end_byte
-        subject = node_text(spawn.input, ctx.source)
+        subject = text(spawn.input)
         content = f"Task.async_stream({subject}, {function}, {options}) |> {results}"
         if not pipe_fits(step.node):
             content = f"({content})"

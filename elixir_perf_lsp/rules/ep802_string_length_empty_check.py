@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, read_count_comparison
-from elixir_perf_lsp.analysis.nodes import call_name, text
+from elixir_perf_lsp.analysis.nodes import call_name, shorten, text
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
@@ -66,25 +66,20 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         relation = "!="
     else:
         return
-    subject = ctx.text(operand)
+    subject = text(operand)
     if operand.type not in TIGHT_OPERANDS:
         subject = f"({subject})"
     replacement = f'{subject} {relation} ""'
     message = (
-        f"`{_short(text(comparison))}` counts every grapheme of the string to test emptiness; "
-        f"use `{_short(replacement)}`"
+        f"`{shorten(text(comparison))}` counts every grapheme of the string to test emptiness; "
+        f"use `{shorten(replacement)}`"
     )
     fix = Fix(
-        f"Replace with `{_short(replacement)}`",
+        f"Replace with `{shorten(replacement)}`",
         Applicability.SAFE,
         (Edit(comparison.start_byte, comparison.end_byte, replacement),),
     )
     yield Violation(comparison, message, fix)
-
-
-def _short(source: str, limit: int = 60) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 RULE = Rule(
