@@ -90,7 +90,9 @@ def test_a_rule_that_raises_is_skipped_and_the_others_still_report(monkeypatch) 
 
     patched = dataclasses.replace(broken, check=explode)
     combined = analyze_module._combined_query()
-    owners = tuple(patched if r.code == "EP101" else r for r in combined.owners)
+    owners = tuple(
+        tuple(patched if r.code == "EP101" else r for r in group) for group in combined.owners
+    )
     monkeypatch.setattr(
         analyze_module,
         "_combined_query",
@@ -178,3 +180,12 @@ def test_any_fix_that_would_drop_a_comment_is_unsafe() -> None:
 def test_a_fix_that_carries_the_comment_over_stays_safe() -> None:
     [finding] = findings("empty = length(xs) == 0 # keep me\n", "EP102")
     assert finding.fix is not None and finding.fix.is_safe
+
+
+def test_rules_sharing_a_query_are_matched_once_and_each_gets_the_match() -> None:
+    from elixir_perf_lsp.engine.analyze import _combined_query
+
+    groups = [{r.code for r in owners} for owners in _combined_query().owners]
+    assert {"EP102", "EP802"} in groups
+    source = "def f(l, s) do\n  {length(l) == 0, String.length(s) == 0}\nend\n"
+    assert {f.code for f in findings(source)} >= {"EP102", "EP802"}

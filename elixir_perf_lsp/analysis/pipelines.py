@@ -234,26 +234,47 @@ class Function:
         return None
 
 
+@dataclass(frozen=True)
+class Clause:
+    """The one clause of a `fn … end`."""
+
+    head: Node | None  # `arguments`, or a `when` guard around them; None in `fn -> … end`
+    body: tuple[Node, ...]  # the expressions after `->`, comments left out
+    commented: bool  # whether comments stand among them
+
+    @property
+    def params(self) -> tuple[Node, ...] | None:
+        """The parameters; None when the head has a guard or stranger shape."""
+        if self.head is None:
+            return ()
+        return tuple(self.head.named_children) if self.head.type == "arguments" else None
+
+
+def only_clause(node: Node) -> Clause | None:
+    """The clause of `fn … end` when it has exactly one; None for anything else."""
+    node = strip_parens(node)
+    if node.type != "anonymous_function":
+        return None
+    clauses = [c for c in node.named_children if c.type == "stab_clause"]
+    if len(clauses) != 1:
+        return None
+    right = clauses[0].child_by_field_name("right")
+    exprs = [c for c in right.named_children if c.type != "comment"] if right is not None else []
+    commented = right is not None and len(exprs) != right.named_child_count
+    return Clause(clauses[0].child_by_field_name("left"), tuple(exprs), commented)
+
+
 def read_function(node: Node) -> Function | None:
     """Read a function argument; None when it is not one of the simple shapes."""
     node = strip_parens(node)
     if node.type == "identifier":
         return Function(node, "variable", name=text(node))
     if node.type == "anonymous_function":
-        clauses = [c for c in node.named_children if c.type == "stab_clause"]
-        if len(clauses) != 1:
+        clause = only_clause(node)
+        params = clause.params if clause is not None else None
+        if clause is None or params is None or len(clause.body) != 1 or clause.commented:
             return None
-        left = clauses[0].child_by_field_name("left")
-        right = clauses[0].child_by_field_name("right")
-        if left is not None and left.type != "arguments":
-            return None  # a guard (`when`) or something stranger
-        params = tuple(left.named_children) if left is not None else ()
-        if right is None:
-            return None
-        exprs = [c for c in right.named_children if c.type != "comment"]
-        if len(exprs) != 1 or len(exprs) != right.named_child_count:
-            return None
-        return Function(node, "fn", params=params, body=exprs[0], arity=len(params))
+        return Function(node, "fn", params=params, body=clause.body[0], arity=len(params))
     if node.type == "unary_operator" and operator(node) == "&":
         operand = _capture_operand(node)
         if operand is None:

@@ -61,28 +61,41 @@ class Analysis:
 @dataclass(frozen=True)
 class _CombinedQuery:
     query: syntax.LinearQuery
-    owners: tuple[Rule, ...]  # owner of pattern i
+    owners: tuple[tuple[Rule, ...], ...]  # the rules owning pattern i
 
 
 @cache
 def _combined_query(scope: str | None = None) -> _CombinedQuery:
-    """All rules' patterns in one query (or those of one scope, for incremental runs)."""
+    """All rules' patterns in one query (or those of one scope, for incremental runs).
+
+    Rules with the same query text (one shared from `analysis/`) share its
+    patterns, so the tree is matched once for all of them.
+    """
     # Rules without a query (EP001) are computed by the engine itself.
     rules = tuple(r for r in all_rules() if r.query.strip() and (scope is None or r.scope == scope))
-    parts: list[str] = []
+    sharing: dict[str, list[Rule]] = {}
+    for rule in rules:
+        sharing.setdefault(rule.query.strip() + "\n", []).append(rule)
     starts: list[int] = []
     offset = 0
-    for rule in rules:
+    for text in sharing:
         starts.append(offset)
-        text = rule.query.strip() + "\n"
-        parts.append(text)
         offset += len(text.encode())
-    query = syntax.compile_linear("".join(parts))
+    query = syntax.compile_linear("".join(sharing))
+    groups = tuple(tuple(group) for group in sharing.values())
     owners = tuple(
-        rules[bisect_right(starts, query.rest.start_byte_for_pattern(i)) - 1]
+        groups[bisect_right(starts, query.rest.start_byte_for_pattern(i)) - 1]
         for i in range(query.rest.pattern_count)
     )
     return _CombinedQuery(query, owners)
+
+
+def _by_rule(
+    found: Iterable[tuple[int, syntax.Captures]], combined: _CombinedQuery
+) -> Iterable[tuple[Rule, syntax.Captures]]:
+    for index, captures in found:
+        for rule in combined.owners[index]:
+            yield rule, captures
 
 
 def analyze(
@@ -130,8 +143,7 @@ def collect(
                 found, cut = syntax.linear_matches(combined.query, root, window)
                 if cut and match_limit_message() not in rule_errors:
                     rule_errors.append(match_limit_message())
-                for index, captures in found:
-                    rule = combined.owners[index]
+                for rule, captures in _by_rule(found, combined):
                     if scope is not None and rule.scope != scope:
                         continue
                     if rule.code in broken or not options.selection.enables(rule.code):

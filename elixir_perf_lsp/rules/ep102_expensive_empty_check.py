@@ -50,6 +50,7 @@ from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.lists import (
+    COUNT_COMPARISON_QUERY,
     MAX_PATTERN_CELLS,
     TIGHT_OPERANDS,
     LengthTest,
@@ -70,11 +71,7 @@ from elixir_perf_lsp.syntax import Captures, Node
 
 COST = "`length(l) == 0` on a 100k-element list costs 128 µs vs 13 ns for `l == []` (1k: 1.27 µs); `Enum.count(l, f) > 0` vs `Enum.any?(l, f)` with the first match halfway: 1.34 ms vs 0.53 ms. `length(l) == 3` vs `match?([_, _, _], l)`: 1.1 µs vs 68 ns at 1k, 117 µs vs 12 ns at 100k, the same at 3–10 elements (second run, under load)."
 
-QUERY = """
-(binary_operator
-  operator: _ @operator
-  (#any-of? @operator "==" "!=" "===" "!==" ">" ">=" "<" "<=")) @comparison
-"""
+QUERY = COUNT_COMPARISON_QUERY
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:

@@ -80,6 +80,7 @@ from elixir_perf_lsp.analysis.nodes import (
     strip_parens,
     text,
 )
+from elixir_perf_lsp.analysis.pipelines import read_function
 from elixir_perf_lsp.analysis.scope import (
     binding_of,
     describe_loop,
@@ -211,38 +212,14 @@ def _read_predicate(predicate: Node, function: str) -> _Lookup | None:
 def _function_body(predicate: Node) -> tuple[Node | None, list[str]]:
     """The single expression a one-clause, one-argument function returns, and the
     names its head binds ("&1" for a capture)."""
-    predicate = strip_parens(predicate)
-    if predicate.type == "anonymous_function":
-        clauses = [c for c in predicate.named_children if c.type == "stab_clause"]
-        if len(clauses) != 1:
-            return None, []
-        head = clauses[0].child_by_field_name("left")
-        body = clauses[0].child_by_field_name("right")
-        if head is None or body is None or head.type != "arguments":
-            return None, []
-        params = head.named_children
-        statements = [c for c in body.named_children if c.type != "comment"]
-        if len(params) != 1 or len(statements) != 1:
-            return None, []
-        names = [text(b) for b in pattern_bindings(params[0])]
-        return statements[0], names
-    if predicate.type == "unary_operator" and operator(predicate) == "&":
-        inner = predicate.named_children
-        if len(inner) != 1 or inner[0].type == "integer":
-            return None, []  # `&1` alone, or not a capture we understand
-        refs = {text(d) for d in descendants(inner[0]) if _is_capture_arg(d)}
-        if refs != {"&1"}:
-            return None, []  # `&fun/1` has no `&1`; `&2` means another arity
-        return inner[0], ["&1"]
+    function = read_function(predicate)
+    if function is None or function.body is None:
+        return None, []
+    if function.kind == "fn" and len(function.params) == 1:
+        return function.body, [text(b) for b in pattern_bindings(function.params[0])]
+    if function.kind == "capture" and function.arity == 1:
+        return function.body, ["&1"]
     return None, []
-
-
-def _is_capture_arg(node: Node) -> bool:
-    return (
-        node.type == "unary_operator"
-        and operator(node) == "&"
-        and any(c.type == "integer" for c in node.named_children)
-    )
 
 
 def _conjuncts(expr: Node, function: str) -> list[Node]:
@@ -262,6 +239,14 @@ def _conjuncts(expr: Node, function: str) -> list[Node]:
             continue
         out.append(node)
     return out
+
+
+def _is_capture_arg(node: Node) -> bool:
+    return (
+        node.type == "unary_operator"
+        and operator(node) == "&"
+        and any(c.type == "integer" for c in node.named_children)
+    )
 
 
 def _only_element(expr: Node, names: list[str]) -> bool:

@@ -77,6 +77,7 @@ from elixir_perf_lsp.analysis.pipelines import (
     element_name,
     fresh_name,
     identifier_names,
+    only_clause,
     pair_span,
     pipe_fits,
     previous_step,
@@ -203,15 +204,10 @@ def _spawns(node: Node) -> bool:
         return fn.name == "Task.async" and fn.arity == 1
     if fn is not None and fn.kind == "capture" and fn.body is not None:
         return call_name(strip_parens(fn.body)) in _SPAWNERS
-    node = strip_parens(node)
-    if node.type != "anonymous_function":
+    clause = only_clause(node)
+    if clause is None or not clause.body:
         return False
-    clauses = [c for c in node.named_children if c.type == "stab_clause"]
-    body = clauses[0].child_by_field_name("right") if len(clauses) == 1 else None
-    exprs = [c for c in body.named_children if c.type != "comment"] if body is not None else []
-    if not exprs:
-        return False
-    last = strip_parens(exprs[-1])
+    last = strip_parens(clause.body[-1])
     return last.type == "call" and call_name(last) in _SPAWNERS
 
 
@@ -274,10 +270,8 @@ def _stream_function(spawner: Function, collection: Node) -> str | None:
         refs = []
     if len(args) == 1:
         inner = strip_parens(args[0])
-        if inner.type != "anonymous_function":
-            return None
-        clauses = [c for c in inner.named_children if c.type == "stab_clause"]
-        if len(clauses) != 1 or clauses[0].child_by_field_name("left") is not None:
+        clause = only_clause(inner)
+        if clause is None or clause.head is not None:
             return None
         written = substitute(inner, [(r, p) for r, p in refs if contains(inner, r)])
         return re.sub(r"\Afn\s*", f"fn {param} ", written, count=1)

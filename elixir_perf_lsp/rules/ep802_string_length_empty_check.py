@@ -38,7 +38,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, read_count_comparison
+from elixir_perf_lsp.analysis.lists import (
+    COUNT_COMPARISON_QUERY,
+    TIGHT_OPERANDS,
+    read_count_comparison,
+)
 from elixir_perf_lsp.analysis.nodes import call_name, shorten, text
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
@@ -47,11 +51,7 @@ from elixir_perf_lsp.syntax import Captures
 
 COST = '`String.length(s) == 0` took 40 µs on a 1,000-byte ASCII string (40–160 µs across runs) and 3.8 ms on a 100,000-byte one, vs 14 ns for `s == ""` at any size.'
 
-QUERY = """
-(binary_operator
-  operator: _ @operator
-  (#any-of? @operator "==" "!=" "===" "!==" ">" ">=" "<" "<=")) @comparison
-"""
+QUERY = COUNT_COMPARISON_QUERY
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
