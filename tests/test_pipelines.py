@@ -5,22 +5,23 @@ from __future__ import annotations
 import pytest
 
 from elixir_perf_lsp import syntax
-from elixir_perf_lsp.analysis.nodes import descendants, text
-from elixir_perf_lsp.analysis.pipelines import (
+from elixir_perf_lsp.analysis.functions import (
     apply_function,
-    bare_call_fits,
-    consumer_step,
     element_name,
     fresh_name,
-    looks_pure,
+    read_function,
+)
+from elixir_perf_lsp.analysis.grouping import bare_call_fits, pipe_fits
+from elixir_perf_lsp.analysis.nodes import descendants, text
+from elixir_perf_lsp.analysis.pipelines import (
+    consumer_step,
     pair_edit,
     pair_span,
-    pipe_fits,
     pipeline,
     previous_step,
-    read_function,
     step_of_call,
 )
+from elixir_perf_lsp.analysis.purity import looks_pure
 from elixir_perf_lsp.engine.fixes import apply_edits
 from elixir_perf_lsp.syntax import Node
 from tests.helpers import findings

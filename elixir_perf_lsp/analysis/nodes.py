@@ -343,3 +343,24 @@ def counted_operand(node: Node) -> tuple[Node, Node] | None:
         if args:
             return node, args[0]
     return None
+
+
+def sigil_name(node: Node) -> str | None:
+    """`w` for `~w(a b)`; None when `node` is not a sigil."""
+    if node.type != "sigil":
+        return None
+    for child in node.children:
+        if child.type == "sigil_name":
+            return text(child)
+    return None
+
+
+def is_piped_into(call: Node) -> bool:
+    """Whether `call` is the right side of a `|>` (its first argument is piped in)."""
+    parent = call.parent
+    return (
+        parent is not None
+        and parent.type == "binary_operator"
+        and operator(parent) == "|>"
+        and same_node(parent.child_by_field_name("right"), call)
+    )

@@ -62,12 +62,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.nodes import call_args, call_name, pipe_source, text
-from elixir_perf_lsp.analysis.regex import (
+from elixir_perf_lsp.analysis.modules import (
     enclosing_module,
     function_definition,
     insertion_point,
     module_attributes,
+)
+from elixir_perf_lsp.analysis.nodes import call_args, call_name, pipe_source, text
+from elixir_perf_lsp.analysis.regex import (
     regex_attribute_name,
     regex_attributes_work,
     render_regex_sigil,

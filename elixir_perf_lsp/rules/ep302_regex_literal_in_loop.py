@@ -46,14 +46,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loops
-from elixir_perf_lsp.analysis.nodes import Definition, contains, descendants, text
-from elixir_perf_lsp.analysis.regex import (
+from elixir_perf_lsp.analysis.modules import (
     attribute_name,
     attribute_value,
     enclosing_module,
     function_definition,
-    read_sigil,
 )
+from elixir_perf_lsp.analysis.nodes import Definition, contains, descendants, text
+from elixir_perf_lsp.analysis.regex import read_sigil
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation

@@ -51,23 +51,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.nodes import strip_parens, text
-from elixir_perf_lsp.analysis.pipelines import (
+from elixir_perf_lsp.analysis.functions import (
     Function,
-    Step,
     apply_function,
-    bare_call_fits,
     element_name,
     fresh_name,
-    function_looks_pure,
-    grouped,
     identifier_names,
-    pair_span,
-    previous_step,
     read_function,
-    step_of_call,
     uses_param,
 )
+from elixir_perf_lsp.analysis.grouping import bare_call_fits, grouped
+from elixir_perf_lsp.analysis.nodes import strip_parens, text
+from elixir_perf_lsp.analysis.pipelines import Step, pair_span, previous_step, step_of_call
+from elixir_perf_lsp.analysis.purity import function_looks_pure
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation

@@ -46,17 +46,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.eagerness import is_eager
+from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.nodes import int_value, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
-    function_looks_pure,
-    looks_pure,
     pair_edit,
     pair_span,
     previous_step,
-    read_function,
     step_of_call,
 )
+from elixir_perf_lsp.analysis.purity import function_looks_pure, looks_pure
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation

@@ -67,6 +67,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
@@ -80,7 +81,6 @@ from elixir_perf_lsp.analysis.nodes import (
     strip_parens,
     text,
 )
-from elixir_perf_lsp.analysis.pipelines import read_function
 from elixir_perf_lsp.analysis.scope import (
     binding_of,
     describe_loop,

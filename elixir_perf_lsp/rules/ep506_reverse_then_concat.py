@@ -51,17 +51,12 @@ from elixir_perf_lsp.analysis.nodes import (
     call_name,
     keyword_value,
     operator,
+    sigil_name,
     strip_parens,
     text,
 )
-from elixir_perf_lsp.analysis.pipelines import (
-    Step,
-    chained,
-    looks_pure,
-    read_step,
-    sigil_name,
-    step_of_call,
-)
+from elixir_perf_lsp.analysis.pipelines import Step, chained, read_step, step_of_call
+from elixir_perf_lsp.analysis.purity import looks_pure
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation

@@ -69,6 +69,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.functions import identifier_names
 from elixir_perf_lsp.analysis.hoist import hoist_point
 from elixir_perf_lsp.analysis.lists import MAX_PATTERN_CELLS, read_comparison
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop, enclosing_loops
@@ -85,7 +86,7 @@ from elixir_perf_lsp.analysis.nodes import (
     strip_parens,
     text,
 )
-from elixir_perf_lsp.analysis.pipelines import Step, consumer_step, identifier_names, step_of_call
+from elixir_perf_lsp.analysis.pipelines import Step, consumer_step, step_of_call
 from elixir_perf_lsp.analysis.scope import (
     binding_of,
     bound_value,

@@ -39,17 +39,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis.grouping import grouped
 from elixir_perf_lsp.analysis.nodes import operator, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
-    grouped,
-    looks_pure,
     pair_edit,
     pair_span,
     previous_step,
     read_step,
     step_of_call,
 )
+from elixir_perf_lsp.analysis.purity import looks_pure
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation

@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.ecto import repo_call
+from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
@@ -51,7 +52,6 @@ from elixir_perf_lsp.analysis.nodes import (
     pipe_source,
     same_node,
 )
-from elixir_perf_lsp.analysis.pipelines import read_function
 from elixir_perf_lsp.analysis.scope import is_field_access
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import FixAvailability, Severity

@@ -60,6 +60,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from elixir_perf_lsp.analysis.functions import (
+    Function,
+    capture_refs,
+    element_name,
+    fresh_name,
+    identifier_names,
+    only_clause,
+    read_function,
+    substitute,
+)
+from elixir_perf_lsp.analysis.grouping import pipe_fits
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
@@ -70,21 +81,12 @@ from elixir_perf_lsp.analysis.nodes import (
     text,
 )
 from elixir_perf_lsp.analysis.pipelines import (
-    Function,
     Step,
-    capture_refs,
     chained,
-    element_name,
-    fresh_name,
-    identifier_names,
-    only_clause,
     pair_span,
-    pipe_fits,
     previous_step,
-    read_function,
     read_step,
     step_of_call,
-    substitute,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
 from elixir_perf_lsp.engine.context import Context
