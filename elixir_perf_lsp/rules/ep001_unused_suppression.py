@@ -34,12 +34,16 @@ for rules that are not selected are never reported as unused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures
+from elixir_perf_lsp.engine.prelude import (
+    Captures,
+    Context,
+    Example,
+    FixAvailability,
+    Iterator,
+    Rule,
+    Severity,
+    Violation,
+)
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:

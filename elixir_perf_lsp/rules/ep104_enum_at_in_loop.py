@@ -43,8 +43,6 @@ negative indexes from the end, while `elem/2` raises.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loops
 from elixir_perf_lsp.analysis.nodes import (
     as_definition,
@@ -60,18 +58,25 @@ from elixir_perf_lsp.analysis.nodes import (
     strip_parens,
     text,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import (
+    Captures,
+    Context,
+    Example,
+    FixAvailability,
+    Iterator,
+    Node,
+    Rule,
+    Severity,
+    Violation,
+)
 
 COST = "summing a 100k-element list through `Enum.at(list, i)` took 8.3 s vs 0.43 ms iterating the list (10k: 82 ms vs 42 µs)."
 
 QUERY = """
 (call
-  target: (dot left: (alias) @_ep104_module right: (identifier) @_ep104_function)
-  (#eq? @_ep104_module "Enum")
-  (#eq? @_ep104_function "at")) @at
+  target: (dot left: (alias) @module right: (identifier) @function)
+  (#eq? @module "Enum")
+  (#eq? @function "at")) @at
 """
 
 _PLACEHOLDER = "&"  # stands for `&1`, `&2`… of a capture
@@ -301,7 +306,7 @@ RULE = Rule(
     summary="`Enum.at/2` with an index that changes every iteration: quadratic list walks",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.NONE,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -55,7 +55,6 @@ charlist, a byte value). Those inputs raised before, so they do not count.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.binaries import concat_operands, is_chain_top, is_plain_string
 from elixir_perf_lsp.analysis.nodes import (
@@ -66,10 +65,20 @@ from elixir_perf_lsp.analysis.nodes import (
     shorten,
     text,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import (
+    Applicability,
+    Captures,
+    Context,
+    Edit,
+    Example,
+    Fix,
+    FixAvailability,
+    Iterator,
+    Node,
+    Rule,
+    Severity,
+    Violation,
+)
 
 COST = 'three 64 KiB fields written to a raw file: 44 µs per write with `a <> "," <> b <> …` vs 3.1 µs with the iodata list (6–14× across runs); with 16 B–1 KiB fields no consistent gain (0.5–1.35×), and through a non-raw (IO-server) device none (0.64–1.03×).'
 
@@ -171,7 +180,7 @@ RULE = Rule(
     summary="`<>` chain built only to be written: pass iodata instead",
     severity=Severity.HINT,
     fix_availability=FixAvailability.ALWAYS,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -49,8 +49,6 @@ pattern-matching heads and guards are reported without a fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.functions import (
     Function,
     apply_function,
@@ -64,23 +62,32 @@ from elixir_perf_lsp.analysis.grouping import bare_call_fits, grouped
 from elixir_perf_lsp.analysis.nodes import strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import Step, pair_span, previous_step, step_of_call
 from elixir_perf_lsp.analysis.purity import function_looks_pure
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures
+from elixir_perf_lsp.engine.prelude import (
+    Applicability,
+    Captures,
+    Context,
+    Edit,
+    Example,
+    Fix,
+    FixAvailability,
+    Iterator,
+    Rule,
+    Severity,
+    Violation,
+)
 
 COST = "at 100k elements, `Enum.filter |> Enum.map` took 1.56 ms vs 0.64 ms for `for x <- l, pred, do: f` (2.4×; 1.5–1.6× at 10–1k elements)."
 
 QUERY = """
 (call
-  target: (dot left: (alias) @ep501_module right: (identifier) @ep501_function)
-  (#eq? @ep501_module "Enum")
-  (#eq? @ep501_function "map")) @ep501_map
+  target: (dot left: (alias) @module right: (identifier) @function)
+  (#eq? @module "Enum")
+  (#eq? @function "map")) @map
 """
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    second = step_of_call(captures["ep501_map"][0])
+    second = step_of_call(captures["map"][0])
     if second is None or not second.is_call("Enum", "map", arity=2):
         return
     first = previous_step(second)
@@ -147,7 +154,7 @@ RULE = Rule(
     summary="`Enum.filter/2` piped into `Enum.map/2`: two passes and an intermediate list",
     severity=Severity.HINT,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -43,8 +43,6 @@ failing loudly).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.nodes import int_value, strip_parens, text
@@ -56,32 +54,41 @@ from elixir_perf_lsp.analysis.pipelines import (
     step_of_call,
 )
 from elixir_perf_lsp.analysis.purity import function_looks_pure, looks_pure
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import (
+    Applicability,
+    Captures,
+    Context,
+    Example,
+    Fix,
+    FixAvailability,
+    Iterator,
+    Node,
+    Rule,
+    Severity,
+    Violation,
+)
 
 COST = "100k elements, one match at 10%: `Enum.filter |> List.first` 1.08 ms vs 0.105 ms for `Enum.find` (10×); 90% of elements matching: 2.76 ms vs 0.10 ms (27×); only the last one matching: 1.11 ms vs 1.05 ms (no gain)."
 
 QUERY = """
 (call
-  target: (dot left: (alias) @ep502_module right: (identifier) @ep502_function)
-  (#any-of? @ep502_module "List" "Enum")
-  (#any-of? @ep502_function "first" "at")) @ep502_call
-(call target: (identifier) @ep502_local (#eq? @ep502_local "hd")) @ep502_call
+  target: (dot left: (alias) @module right: (identifier) @function)
+  (#any-of? @module "List" "Enum")
+  (#any-of? @function "first" "at")) @call
+(call target: (identifier) @local (#eq? @local "hd")) @call
 (call
-  target: (dot left: (alias) @ep502_kernel right: (identifier) @ep502_hd)
-  (#eq? @ep502_kernel "Kernel")
-  (#eq? @ep502_hd "hd")) @ep502_call
-(binary_operator operator: "|>" right: (identifier) @ep502_bare (#eq? @ep502_bare "hd")) @ep502_pipe
+  target: (dot left: (alias) @kernel right: (identifier) @hd)
+  (#eq? @kernel "Kernel")
+  (#eq? @hd "hd")) @call
+(binary_operator operator: "|>" right: (identifier) @bare (#eq? @bare "hd")) @pipe
 """
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "ep502_pipe" in captures:
-        second = step_of_call(captures["ep502_bare"][0])
+    if "pipe" in captures:
+        second = step_of_call(captures["bare"][0])
     else:
-        second = step_of_call(captures["ep502_call"][0])
+        second = step_of_call(captures["call"][0])
     if second is None:
         return
     takes_first, default = _first_of(second)
@@ -143,7 +150,7 @@ RULE = Rule(
     summary="`Enum.filter/2` then `List.first`/`hd`/`Enum.at(0)`: use `Enum.find`",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.ALWAYS,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -43,8 +43,6 @@ then too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
@@ -57,19 +55,29 @@ from elixir_perf_lsp.analysis.nodes import (
 )
 from elixir_perf_lsp.analysis.pipelines import Step, chained, read_step, step_of_call
 from elixir_perf_lsp.analysis.purity import looks_pure
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import (
+    Applicability,
+    Captures,
+    Context,
+    Edit,
+    Example,
+    Fix,
+    FixAvailability,
+    Iterator,
+    Node,
+    Rule,
+    Severity,
+    Violation,
+)
 
 COST = "at 100k elements, `Enum.reverse(a) ++ b` took 3.3 ms vs 0.70 ms for `Enum.reverse(a, b)` (4.7×; 2× at 10–1k elements)."
 
 QUERY = """
-(binary_operator operator: "++") @ep506_concat
+(binary_operator operator: "++") @concat
 (call
-  target: (dot left: (alias) @ep506_kernel right: (operator_identifier) @ep506_op)
-  (#eq? @ep506_kernel "Kernel")
-  (#eq? @ep506_op "++")) @ep506_call
+  target: (dot left: (alias) @kernel right: (operator_identifier) @op)
+  (#eq? @kernel "Kernel")
+  (#eq? @op "++")) @call
 """
 
 # Functions whose result is always a list (given arguments they accept).
@@ -108,10 +116,10 @@ _LIST_RESULTS: dict[str, frozenset[str]] = {
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "ep506_concat" in captures:
-        yield from _operator(captures["ep506_concat"][0], ctx)
+    if "concat" in captures:
+        yield from _operator(captures["concat"][0], ctx)
     else:
-        yield from _kernel_call(captures["ep506_call"][0], ctx)
+        yield from _kernel_call(captures["call"][0], ctx)
 
 
 def _reverse(node: Node) -> Step | None:
@@ -234,7 +242,7 @@ RULE = Rule(
     summary="`Enum.reverse(a) ++ b`: use `Enum.reverse(a, b)`",
     severity=Severity.HINT,
     fix_availability=FixAvailability.ALWAYS,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

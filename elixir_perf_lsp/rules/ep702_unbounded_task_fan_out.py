@@ -57,7 +57,6 @@ reported without one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from elixir_perf_lsp.analysis.functions import (
@@ -89,18 +88,28 @@ from elixir_perf_lsp.analysis.pipelines import (
     step_of_call,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import (
+    Applicability,
+    Captures,
+    Context,
+    Edit,
+    Example,
+    Fix,
+    FixAvailability,
+    Iterator,
+    Node,
+    Rule,
+    Severity,
+    Violation,
+)
 
 COST = "CPU-bound jobs: one `Task.async` per item took 82 ms for 10k items vs 75 ms with `Task.async_stream` (no speed difference), but 100k items cost 114–157 MiB of extra memory vs 6–11 MiB; for a 5 ms I/O-bound job, `max_concurrency: System.schedulers_online()` made 100 items take 302 ms vs 6.3 ms, so the bound must fit the job."
 
 QUERY = """
 (call
-  target: (dot left: (alias) @ep702_module right: (identifier) @ep702_function)
-  (#any-of? @ep702_module "Enum" "Task")
-  (#any-of? @ep702_function "map" "await_many")) @ep702_call
+  target: (dot left: (alias) @module right: (identifier) @function)
+  (#any-of? @module "Enum" "Task")
+  (#any-of? @function "map" "await_many")) @call
 """
 
 _SPAWNERS = frozenset(
@@ -115,7 +124,7 @@ class _Await:
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    step = step_of_call(captures["ep702_call"][0])
+    step = step_of_call(captures["call"][0])
     if step is None:
         return
     awaiting = _awaiting(step)
@@ -299,7 +308,7 @@ RULE = Rule(
     summary="`Task.async` per element of an unbounded collection, then awaited: no concurrency limit",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,
