@@ -15,11 +15,13 @@ from elixir_perf_lsp.analysis.grouping import bare_call_fits, pipe_fits
 from elixir_perf_lsp.analysis.nodes import descendants, text
 from elixir_perf_lsp.analysis.pipelines import (
     consumer_step,
+    matched_step,
     pair_edit,
     pair_span,
     pipeline,
     previous_step,
     step_of_call,
+    step_query,
 )
 from elixir_perf_lsp.analysis.purity import looks_pure
 from elixir_perf_lsp.engine.fixes import apply_edits
@@ -286,3 +288,20 @@ MINE = ("EP501", "EP502", "EP503", "EP506", "EP702")
 )
 def test_no_pipeline_rule_reports_what_design_says_not_to_flag(source: str) -> None:
     assert [f.code for f in findings(source) if f.code in MINE] == []
+
+
+def test_step_query_matches_every_spelling_of_the_named_calls_only() -> None:
+    source = (
+        "a = Enum.map(xs, f)\n"
+        "b = xs |> Enum.map(f)\n"
+        "c = hd(xs)\n"
+        "d = xs |> hd\n"
+        "e = xs |> hd()\n"
+        "f = Enum.filter(xs, f)\n"
+        "g = List.hd(xs)\n"
+        "h = Stream.map(xs, f)\n"
+    )
+    query = syntax.compile_query(step_query("Enum.map", "hd"))
+    steps = [matched_step(c) for _i, c in syntax.iter_matches(query, _root(source))]
+    found = sorted(f"{s.module}.{s.name}({text(s.input)})" for s in steps if s and s.input)
+    assert found == ["Enum.map(xs)"] * 2 + ["None.hd(xs)"] * 3

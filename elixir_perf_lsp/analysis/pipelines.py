@@ -32,7 +32,7 @@ from elixir_perf_lsp.analysis.nodes import (
     text,
 )
 from elixir_perf_lsp.engine.model import Edit
-from elixir_perf_lsp.syntax import Node
+from elixir_perf_lsp.syntax import Captures, Node
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,43 @@ def read_step(node: Node) -> Step | None:
         args = call_args(node)
         return Step(node, node, module, name, args[0] if args else None, tuple(args[1:]), False)
     return None
+
+
+def step_query(*functions: str) -> str:
+    """A rule's query for a step calling any of `functions`, in every spelling.
+
+    `"Enum.map"` matches `Enum.map(xs, f)` and `xs |> Enum.map(f)`; a bare name
+    (`"hd"`) also matches `xs |> hd`. `matched_step` reads the step back.
+    """
+    remote: dict[str, list[str]] = {}
+    local: list[str] = []
+    for function in functions:
+        module, _, name = function.rpartition(".")
+        if module:
+            remote.setdefault(module, []).append(name)
+        else:
+            local.append(name)
+    patterns = [
+        "(call target: (dot left: (alias) @module right: (identifier) @function)"
+        f' (#eq? @module "{module}") (#any-of? @function {_quoted(names)})) @call'
+        for module, names in remote.items()
+    ]
+    if local:
+        patterns += [
+            f"(call target: (identifier) @function (#any-of? @function {_quoted(local)})) @call",
+            f'(binary_operator operator: "|>" right: (identifier) @bare'
+            f" (#any-of? @bare {_quoted(local)})) @pipe",
+        ]
+    return "\n".join(patterns) + "\n"
+
+
+def _quoted(names: list[str]) -> str:
+    return " ".join(f'"{name}"' for name in names)
+
+
+def matched_step(captures: Captures) -> Step | None:
+    """The step a `step_query` match stands for."""
+    return step_of_call(captures["bare"][0] if "bare" in captures else captures["call"][0])
 
 
 def step_of_call(call: Node) -> Step | None:

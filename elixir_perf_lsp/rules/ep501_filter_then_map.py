@@ -60,7 +60,13 @@ from elixir_perf_lsp.analysis.functions import (
 )
 from elixir_perf_lsp.analysis.grouping import bare_call_fits, grouped
 from elixir_perf_lsp.analysis.nodes import strip_parens, text
-from elixir_perf_lsp.analysis.pipelines import Step, pair_span, previous_step, step_of_call
+from elixir_perf_lsp.analysis.pipelines import (
+    Step,
+    matched_step,
+    pair_span,
+    previous_step,
+    step_query,
+)
 from elixir_perf_lsp.analysis.purity import function_looks_pure
 from elixir_perf_lsp.engine.prelude import (
     Applicability,
@@ -78,16 +84,11 @@ from elixir_perf_lsp.engine.prelude import (
 
 COST = "at 100k elements, `Enum.filter |> Enum.map` took 1.56 ms vs 0.64 ms for `for x <- l, pred, do: f` (2.4×; 1.5–1.6× at 10–1k elements)."
 
-QUERY = """
-(call
-  target: (dot left: (alias) @module right: (identifier) @function)
-  (#eq? @module "Enum")
-  (#eq? @function "map")) @map
-"""
+QUERY = step_query("Enum.map")
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    second = step_of_call(captures["map"][0])
+    second = matched_step(captures)
     if second is None or not second.is_call("Enum", "map", arity=2):
         return
     first = previous_step(second)

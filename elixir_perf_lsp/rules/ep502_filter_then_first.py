@@ -48,10 +48,11 @@ from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.nodes import int_value, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
+    matched_step,
     pair_edit,
     pair_span,
     previous_step,
-    step_of_call,
+    step_query,
 )
 from elixir_perf_lsp.analysis.purity import function_looks_pure, looks_pure
 from elixir_perf_lsp.engine.prelude import (
@@ -70,25 +71,11 @@ from elixir_perf_lsp.engine.prelude import (
 
 COST = "100k elements, one match at 10%: `Enum.filter |> List.first` 1.08 ms vs 0.105 ms for `Enum.find` (10×); 90% of elements matching: 2.76 ms vs 0.10 ms (27×); only the last one matching: 1.11 ms vs 1.05 ms (no gain)."
 
-QUERY = """
-(call
-  target: (dot left: (alias) @module right: (identifier) @function)
-  (#any-of? @module "List" "Enum")
-  (#any-of? @function "first" "at")) @call
-(call target: (identifier) @local (#eq? @local "hd")) @call
-(call
-  target: (dot left: (alias) @kernel right: (identifier) @hd)
-  (#eq? @kernel "Kernel")
-  (#eq? @hd "hd")) @call
-(binary_operator operator: "|>" right: (identifier) @bare (#eq? @bare "hd")) @pipe
-"""
+QUERY = step_query("List.first", "Enum.at", "Kernel.hd", "hd")
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "pipe" in captures:
-        second = step_of_call(captures["bare"][0])
-    else:
-        second = step_of_call(captures["call"][0])
+    second = matched_step(captures)
     if second is None:
         return
     takes_first, default = _first_of(second)

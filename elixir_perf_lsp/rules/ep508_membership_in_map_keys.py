@@ -41,11 +41,12 @@ from elixir_perf_lsp.analysis.grouping import grouped
 from elixir_perf_lsp.analysis.nodes import operator, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
+    matched_step,
     pair_edit,
     pair_span,
     previous_step,
     read_step,
-    step_of_call,
+    step_query,
 )
 from elixir_perf_lsp.analysis.purity import looks_pure
 from elixir_perf_lsp.engine.prelude import (
@@ -67,18 +68,14 @@ COST = "one `k in Map.keys(m)` took 30.9 µs on a 1,000-key map and 4.1 ms on a 
 
 QUERY = """
 (binary_operator operator: _ @op (#any-of? @op "in" "not in")) @in
-(call
-  target: (dot left: (alias) @module right: (identifier) @function)
-  (#eq? @module "Enum")
-  (#eq? @function "member?")) @member
-"""
+""" + step_query("Enum.member?")
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     if "in" in captures:
         yield from _check_in(captures["in"][0], ctx)
         return
-    member = step_of_call(captures["member"][0])
+    member = matched_step(captures)
     if member is None or not member.is_call("Enum", "member?", arity=2):
         return
     keys = previous_step(member)

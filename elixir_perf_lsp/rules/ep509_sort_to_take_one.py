@@ -63,10 +63,11 @@ from dataclasses import dataclass
 from elixir_perf_lsp.analysis.nodes import int_value, operator, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
+    matched_step,
     pair_edit,
     pair_span,
     previous_step,
-    step_of_call,
+    step_query,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
 from elixir_perf_lsp.engine.prelude import (
@@ -85,14 +86,7 @@ from elixir_perf_lsp.engine.prelude import (
 
 COST = "`Enum.sort |> hd` took 113 µs at 1k random integers and 34 ms at 100k vs 7.2 µs and 0.22 ms for `Enum.min` (16×, 155×); `Enum.sort |> List.last` vs `Enum.max`: 24× at 1k, 71× at 100k; `Enum.sort_by(f) |> List.first` vs `Enum.min_by(f)`: 5× up to 10k elements, 73× at 100k."
 
-QUERY = """
-(call
-  target: (dot left: (alias) @module right: (identifier) @function)
-  (#any-of? @module "List" "Enum" "Kernel")
-  (#any-of? @function "first" "last" "at" "take" "hd")) @call
-(call target: (identifier) @local (#eq? @local "hd")) @call
-(binary_operator operator: "|>" right: (identifier) @bare (#eq? @bare "hd")) @pipe
-"""
+QUERY = step_query("List.first", "List.last", "Enum.at", "Enum.take", "Kernel.hd", "hd")
 
 
 @dataclass(frozen=True)
@@ -103,10 +97,7 @@ class _Take:
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "pipe" in captures:
-        take_step = step_of_call(captures["bare"][0])
-    else:
-        take_step = step_of_call(captures["call"][0])
+    take_step = matched_step(captures)
     if take_step is None:
         return
     take = _take(take_step)
