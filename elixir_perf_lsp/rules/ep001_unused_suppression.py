@@ -34,16 +34,7 @@ for rules that are not selected are never reported as unused.
 
 from __future__ import annotations
 
-from elixir_perf_lsp.engine.prelude import (
-    Captures,
-    Context,
-    Example,
-    FixAvailability,
-    Iterator,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:

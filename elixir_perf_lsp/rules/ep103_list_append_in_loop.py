@@ -48,19 +48,7 @@ from elixir_perf_lsp.analysis.nodes import (
     tail_expressions,
     text,
 )
-from elixir_perf_lsp.engine.prelude import (
-    Applicability,
-    Captures,
-    Context,
-    Edit,
-    Example,
-    Fix,
-    FixAvailability,
-    Iterator,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "at 100k elements, `acc ++ [x]` in a reduce took 16.0 s vs 1.8 ms for `[x | acc]` + `Enum.reverse/1` (10k: 144 ms vs 0.15 ms)."
 

@@ -73,17 +73,7 @@ from elixir_perf_lsp.analysis.nodes import (
     text,
 )
 from elixir_perf_lsp.analysis.scope import binding_of
-from elixir_perf_lsp.engine.prelude import (
-    Captures,
-    Context,
-    Example,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "inside a tuple accumulator, `{acc ++ [x], n + 1}` took 608 ms at 10k elements vs 0.26 ms for `{[x | acc], n + 1}` and one `Enum.reverse/1` (1k: 5.7 ms vs 14 µs); grouping 30k elements into 10 groups with `Map.update(acc, k, [x], &(&1 ++ [x]))`: 346 ms vs 10 ms prepending and reversing each group, 5.7 ms with `Enum.group_by/2` (measured under load)."
 

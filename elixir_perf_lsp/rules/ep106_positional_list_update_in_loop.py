@@ -56,17 +56,7 @@ from elixir_perf_lsp.analysis.nodes import (
 )
 from elixir_perf_lsp.analysis.pipelines import Step, step_of_call
 from elixir_perf_lsp.analysis.scope import binding_of
-from elixir_perf_lsp.engine.prelude import (
-    Captures,
-    Context,
-    Example,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "n `List.replace_at/3` updates of an n-element list in a reduce took 6.2 ms at 1k and 966 ms at 10k vs 0.98 ms and 28 ms with a map keyed by index (6×, 35×; 9.3 s vs 38 ms at 30k) and 0.10 ms and 1.9 ms with `:array` (61×, 523×); `List.update_at/3` alike; up to 100 elements the map was no faster (0.6–0.95×), `:array` 3× at 100 (measured under load)."
 

@@ -74,20 +74,7 @@ from elixir_perf_lsp.analysis.regex import (
     render_regex_sigil,
     string_literal_value,
 )
-from elixir_perf_lsp.engine.prelude import (
-    Applicability,
-    Captures,
-    Context,
-    Edit,
-    Example,
-    Fix,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = 'per call, `Regex.compile!/1` of a constant pattern took 1.70 µs vs 0.67 µs with a `@attr ~r` (2.1–2.6×); `:re.run(s, "pattern")` took 1.17 µs vs 0.47 µs with a precompiled pattern.'
 

@@ -46,20 +46,7 @@ from dataclasses import dataclass
 
 from elixir_perf_lsp.analysis.nodes import call_args, call_name, operator, pipe_source, text
 from elixir_perf_lsp.analysis.regex import elixir_string, read_sigil, regex_sigil_source
-from elixir_perf_lsp.engine.prelude import (
-    Applicability,
-    Captures,
-    Context,
-    Edit,
-    Example,
-    Fix,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = 'over 100k lines, `Regex.match?(~r/ERROR/, s)` took 1.6–2.2× as long as `String.contains?(s, "ERROR")` (78–105 ms vs 46–47 ms), a one-byte `~r/@/` 4.4× (77 ms vs 18 ms), and `~r/^GET /` 10–13× `String.starts_with?/2` (91 ms vs 6.9 ms).'
 

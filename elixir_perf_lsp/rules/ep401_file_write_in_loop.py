@@ -60,20 +60,7 @@ from elixir_perf_lsp.analysis.nodes import (
     same_node,
     text,
 )
-from elixir_perf_lsp.engine.prelude import (
-    Applicability,
-    Captures,
-    Context,
-    Edit,
-    Example,
-    Fix,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "appending 10k lines with one `File.write!(p, line, [:append])` each took 619 ms vs 61 ms with one `File.open!` + `IO.binwrite/2` and 0.70 ms with one `File.write!/2` of the iodata."
 

@@ -70,19 +70,7 @@ from elixir_perf_lsp.analysis.pipelines import (
     step_query,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
-from elixir_perf_lsp.engine.prelude import (
-    Applicability,
-    Captures,
-    Context,
-    Example,
-    Fix,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "`Enum.sort |> hd` took 113 µs at 1k random integers and 34 ms at 100k vs 7.2 µs and 0.22 ms for `Enum.min` (16×, 155×); `Enum.sort |> List.last` vs `Enum.max`: 24× at 1k, 71× at 100k; `Enum.sort_by(f) |> List.first` vs `Enum.min_by(f)`: 5× up to 10k elements, 73× at 100k."
 

@@ -52,16 +52,7 @@ from __future__ import annotations
 
 from elixir_perf_lsp.analysis.ecto import per_element_loop, repo_call, report_node
 from elixir_perf_lsp.analysis.scope import describe_loop
-from elixir_perf_lsp.engine.prelude import (
-    Captures,
-    Context,
-    Example,
-    FixAvailability,
-    Iterator,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "not measured (it needs a database): one round trip per element where one batched statement makes one; the cost is n × (latency + per-statement work), set by the database and network, not by the BEAM."
 

@@ -49,16 +49,7 @@ from elixir_perf_lsp.analysis.ecto import (
     report_node,
 )
 from elixir_perf_lsp.analysis.scope import describe_loop
-from elixir_perf_lsp.engine.prelude import (
-    Captures,
-    Context,
-    Example,
-    FixAvailability,
-    Iterator,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "not measured (it needs a database): one query per element (N+1) where a preload, a join or `where: x.id in ^ids` makes one round trip."
 

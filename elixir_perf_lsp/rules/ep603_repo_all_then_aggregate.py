@@ -51,17 +51,7 @@ from elixir_perf_lsp.analysis.nodes import (
     same_node,
 )
 from elixir_perf_lsp.analysis.scope import is_field_access
-from elixir_perf_lsp.engine.prelude import (
-    Captures,
-    Context,
-    Example,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "not measured (it needs a database): every row is fetched, sent and decoded to compute one value that `Repo.aggregate/3` or the query itself returns."
 

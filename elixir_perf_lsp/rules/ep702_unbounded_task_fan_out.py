@@ -88,20 +88,7 @@ from elixir_perf_lsp.analysis.pipelines import (
     step_of_call,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
-from elixir_perf_lsp.engine.prelude import (
-    Applicability,
-    Captures,
-    Context,
-    Edit,
-    Example,
-    Fix,
-    FixAvailability,
-    Iterator,
-    Node,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "CPU-bound jobs: one `Task.async` per item took 82 ms for 10k items vs 75 ms with `Task.async_stream` (no speed difference), but 100k items cost 114–157 MiB of extra memory vs 6–11 MiB; for a 5 ms I/O-bound job, `max_concurrency: System.schedulers_online()` made 100 items take 302 ms vs 6.3 ms, so the bound must fit the job."
 

@@ -56,16 +56,7 @@ from __future__ import annotations
 
 from elixir_perf_lsp.analysis.atoms import QUERY, atom_creations
 from elixir_perf_lsp.analysis.inputs import from_client
-from elixir_perf_lsp.engine.prelude import (
-    Captures,
-    Context,
-    Example,
-    FixAvailability,
-    Iterator,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "100k `String.to_atom/1` calls on distinct strings added 100,000 atoms (3.8 MiB, 9.5% of the default limit of 1,048,576) that stayed after garbage-collecting every process; `String.to_existing_atom/1` added none."
 

@@ -42,19 +42,7 @@ from elixir_perf_lsp.analysis.lists import (
     read_count_comparison,
 )
 from elixir_perf_lsp.analysis.nodes import call_name, shorten, text
-from elixir_perf_lsp.engine.prelude import (
-    Applicability,
-    Captures,
-    Context,
-    Edit,
-    Example,
-    Fix,
-    FixAvailability,
-    Iterator,
-    Rule,
-    Severity,
-    Violation,
-)
+from elixir_perf_lsp.engine.prelude import *
 
 COST = '`String.length(s) == 0` took 40 µs on a 1,000-byte ASCII string (40–160 µs across runs) and 3.8 ms on a 100,000-byte one, vs 14 ns for `s == ""` at any size.'
 
