@@ -208,25 +208,6 @@ def check_file(
     return result
 
 
-# One `check` run resolves settings per directory, not per file: the walk up for
-# `.elixir-perf.toml`, `mix.exs` and `.tool-versions` is the same for siblings.
-_resolved: dict[tuple[str, str], Resolved | ConfigError] = {}
-
-
-def _resolve(path: Path, settings: CheckSettings) -> Resolved:
-    key = (str(path.parent), repr((settings.cli, settings.config_override)))
-    cached = _resolved.get(key)
-    if cached is None:
-        try:
-            cached = resolve_for_file(path, settings.cli, config_override=settings.config_override)
-        except ConfigError as exc:
-            cached = exc
-        _resolved[key] = cached
-    if isinstance(cached, ConfigError):
-        raise cached
-    return cached
-
-
 def _add_suppressions(
     result: FileResult,
     path: Path | str,

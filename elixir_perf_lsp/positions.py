@@ -116,3 +116,17 @@ def ts_point(source: bytes, offset: int) -> tuple[int, int]:
     row = source.count(b"\n", 0, offset)
     line_start = source.rfind(b"\n", 0, offset) + 1
     return row, offset - line_start
+
+
+def line_start(source: bytes, offset: int) -> int:
+    """Where the line holding `offset` starts: after the last `\\n`, `\\r\\n` or lone
+    `\\r` before it (the line breaks LSP counts)."""
+    return max(source.rfind(b"\n", 0, offset), source.rfind(b"\r", 0, offset)) + 1
+
+
+def indent_before(source: bytes, offset: int) -> str | None:
+    """The spaces and tabs between the start of `offset`'s line and `offset`, or
+    None when anything else stands there (the code at `offset` does not start
+    its line)."""
+    before = source[line_start(source, offset) : offset]
+    return None if before.strip(b" \t") else before.decode()

@@ -4,8 +4,6 @@ each once; strict editor settings; excludes compiled once; one config search."""
 from __future__ import annotations
 
 import fnmatch
-import subprocess
-import sys
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -15,19 +13,9 @@ from hypothesis import strategies as st
 from elixir_perf_lsp.cli import main
 from elixir_perf_lsp.config import ConfigError, compile_globs, resolve_for_file
 from elixir_perf_lsp.server.settings import parse_settings
+from tests.helpers import run_check
 
 GUARD = "def f(items) when length(items) == 0, do: :empty\n"
-
-
-def run_check(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "elixir_perf_lsp", "check", "--no-progress", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-        timeout=120,
-    )
 
 
 # --- located errors, exit 2, no traceback ------------------------------------------------

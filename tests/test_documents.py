@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Callable
@@ -160,11 +161,15 @@ def _python_lines_run(call: Callable[[], object]) -> int:
             count += 1
         return trace
 
+    # A collection during the call would run other objects' finalizers here and
+    # count their lines.
+    gc.disable()
     sys.settrace(trace)
     try:
         call()
     finally:
         sys.settrace(None)
+        gc.enable()
     return count
 
 

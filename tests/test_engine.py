@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import importlib
 
+import pytest
+
+from elixir_perf_lsp import syntax
+from elixir_perf_lsp.analysis.nodes import text
 from elixir_perf_lsp.engine import Options, RuleSelection, Severity, analyze
 from elixir_perf_lsp.engine.fixes import OverlappingEdits, apply_edits, pick_fixes
 from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix
+from elixir_perf_lsp.engine.prelude import Captures, Context, FixAvailability, Rule, Violation
 
 from .helpers import findings
 
@@ -93,7 +98,9 @@ def test_a_rule_that_raises_is_skipped_and_the_others_still_report(monkeypatch) 
 
     def with_broken_rule(source, options, scope=None):  # type: ignore[no-untyped-def]
         combined = original(source, options, scope)
-        owners = tuple(patched if r.code == "EP101" else r for r in combined.owners)
+        owners = tuple(
+            tuple(patched if r.code == "EP101" else r for r in group) for group in combined.owners
+        )
         return analyze_module._CombinedQuery(combined.query, owners)
 
     monkeypatch.setattr(analyze_module, "_query_for", with_broken_rule)
@@ -179,3 +186,54 @@ def test_any_fix_that_would_drop_a_comment_is_unsafe() -> None:
 def test_a_fix_that_carries_the_comment_over_stays_safe() -> None:
     [finding] = findings("empty = length(xs) == 0 # keep me\n", "EP102")
     assert finding.fix is not None and finding.fix.is_safe
+
+
+def test_rules_sharing_a_query_are_matched_once_and_each_gets_the_match() -> None:
+    from elixir_perf_lsp.engine.analyze import _compile, _matchable
+
+    groups = [{r.code for r in owners} for owners in _compile(_matchable()).owners]
+    assert {"EP102", "EP802"} in groups
+    source = "def f(l, s) do\n  {length(l) == 0, String.length(s) == 0}\nend\n"
+    assert {f.code for f in findings(source)} >= {"EP102", "EP802"}
+
+
+def _recording_rule(code: str, query: str, seen: dict[str, list[dict[str, str]]]) -> Rule:
+    def check(captures: Captures, ctx: Context) -> list[Violation]:
+        seen.setdefault(code, []).append({k: text(v[0]) for k, v in captures.items()})
+        return []
+
+    return Rule(code, code.lower(), "s", Severity.HINT, FixAvailability.NONE, "", query, check)
+
+
+def test_each_rule_sees_only_its_own_captures_under_shared_names(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Rules write `@call`, `@name` without a prefix: in the combined query a
+    # match carries only the captures of its own pattern.
+    seen: dict[str, list[dict[str, str]]] = {}
+    local = '(call target: (identifier) @name (#eq? @name "foo")) @call'
+    remote = (
+        "(call target: (dot left: (alias) @name right: (identifier) @fun)"
+        ' (#eq? @name "Enum")) @call'
+    )
+    rules = (_recording_rule("EP098", local, seen), _recording_rule("EP099", remote, seen))
+    monkeypatch.setattr(analyze_module, "all_rules", lambda: rules)
+    monkeypatch.setattr(analyze_module, "_matchable", analyze_module._matchable.__wrapped__)
+    monkeypatch.setattr(analyze_module, "_compiled", {})
+    monkeypatch.setattr(analyze_module, "_last_scan", {})
+    source = b"foo(1)\nEnum.map(x, f)\nbar(2)\n"
+    options = Options(selection=RuleSelection(select=("EP098", "EP099")))
+    analyze_module.collect(source, syntax.parse(source).root_node, options)
+    assert seen == {
+        "EP098": [{"call": "foo(1)", "name": "foo"}],
+        "EP099": [{"call": "Enum.map(x, f)", "name": "Enum", "fun": "map"}],
+    }
+
+
+def test_rule_fills_in_the_measured_cost_and_refuses_a_missing_one() -> None:
+    def check(captures: Captures, ctx: Context) -> list[Violation]:
+        return []
+
+    doc = "## What it does\nX.\n\nMeasured: {cost}\n"
+    rule = Rule("EP098", "x", "s", Severity.HINT, FixAvailability.NONE, doc, "", check, cost="3×")
+    assert "Measured: 3×" in rule.doc
+    with pytest.raises(ValueError, match="cost"):
+        Rule("EP098", "x", "s", Severity.HINT, FixAvailability.NONE, doc, "", check)

@@ -24,22 +24,11 @@ from elixir_perf_lsp.cli import main
 from elixir_perf_lsp.engine.fixes import fix_all as real_fix_all
 from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.fileio import TooLarge, Unreadable, read_source
+from tests.helpers import run_check
 
 GUARD = "def f(items) when length(items) == 0, do: :empty\n"
 FIXED = "def f([]), do: :empty\n"
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root (to chown)")
-
-
-def run_check(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    # A hang is a failure, not a stuck suite.
-    return subprocess.run(
-        [sys.executable, "-m", "elixir_perf_lsp", "check", "--no-progress", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-        timeout=60,
-    )
 
 
 def during_analysis(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]) -> None:

@@ -5,22 +5,25 @@ from __future__ import annotations
 import pytest
 
 from elixir_perf_lsp import syntax
-from elixir_perf_lsp.analysis.nodes import descendants, text
-from elixir_perf_lsp.analysis.pipelines import (
+from elixir_perf_lsp.analysis.functions import (
     apply_function,
-    bare_call_fits,
-    consumer_step,
     element_name,
     fresh_name,
-    looks_pure,
+    read_function,
+)
+from elixir_perf_lsp.analysis.grouping import bare_call_fits, pipe_fits
+from elixir_perf_lsp.analysis.nodes import descendants, text
+from elixir_perf_lsp.analysis.pipelines import (
+    consumer_step,
+    matched_step,
     pair_edit,
     pair_span,
-    pipe_fits,
     pipeline,
     previous_step,
-    read_function,
     step_of_call,
+    step_query,
 )
+from elixir_perf_lsp.analysis.purity import looks_pure
 from elixir_perf_lsp.engine.fixes import apply_edits
 from elixir_perf_lsp.syntax import Node
 from tests.helpers import findings
@@ -156,7 +159,7 @@ def test_pair_edit_rewrites_exactly_the_two_steps(
     start, end = pair_span(first, second)
     data = source.encode()
     assert data[start:end].decode() == underlined
-    edit = pair_edit(first, second, "Enum.find", ["f"], data)
+    edit = pair_edit(first, second, "Enum.find", ["f"])
     assert apply_edits(data, [edit]).decode() == rewritten
 
 
@@ -285,3 +288,20 @@ MINE = ("EP501", "EP502", "EP503", "EP506", "EP702")
 )
 def test_no_pipeline_rule_reports_what_design_says_not_to_flag(source: str) -> None:
     assert [f.code for f in findings(source) if f.code in MINE] == []
+
+
+def test_step_query_matches_every_spelling_of_the_named_calls_only() -> None:
+    source = (
+        "a = Enum.map(xs, f)\n"
+        "b = xs |> Enum.map(f)\n"
+        "c = hd(xs)\n"
+        "d = xs |> hd\n"
+        "e = xs |> hd()\n"
+        "f = Enum.filter(xs, f)\n"
+        "g = List.hd(xs)\n"
+        "h = Stream.map(xs, f)\n"
+    )
+    query = syntax.compile_query(step_query("Enum.map", "hd"))
+    steps = [matched_step(c) for _i, c in syntax.iter_matches(query, _root(source))]
+    found = sorted(f"{s.module}.{s.name}({text(s.input)})" for s in steps if s and s.input)
+    assert found == ["Enum.map(xs)"] * 2 + ["None.hd(xs)"] * 3

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from hypothesis import strategies as st
 
 from elixir_perf_lsp.engine import analyze
 from elixir_perf_lsp.engine.limits import MAX_BYTES, MAX_LINES
+from tests.helpers import run_check
 
 TOKENS = [
     "def",
@@ -123,17 +122,6 @@ def test_files_over_the_size_limit_are_skipped_with_a_reason() -> None:
     assert result.findings == [] and result.skipped and "MB limit" in result.skipped
     many_lines = b"\n" * (MAX_LINES + 1)
     assert "line limit" in (analyze(many_lines).skipped or "")
-
-
-def run_check(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "elixir_perf_lsp", "check", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-        timeout=120,
-    )
 
 
 GUARD = "def f(items) when length(items) == 0, do: :empty\n"

@@ -19,6 +19,7 @@ from elixir_perf_lsp.analysis.nodes import (
     effective_args,
     keyword_value,
     operator,
+    shorten,
     strip_parens,
     text,
 )
@@ -105,7 +106,7 @@ def _from_call(call: Node) -> Iterator[AtomCreation]:
     subject = (
         text(capture)
         if capture is not None
-        else f"{shown}({_short(text(effective_args(call)[0]))})"
+        else f"{shown}({shorten(text(effective_args(call)[0]))})"
     )
     fix = Fix(
         f"Use `{better}` (raises when the atom does not exist yet)",
@@ -113,7 +114,7 @@ def _from_call(call: Node) -> Iterator[AtomCreation]:
         (Edit(name_node.start_byte, name_node.end_byte, variant),),
     )
     advice = f"use `{better}` or map the known values to atoms"
-    yield AtomCreation(capture or call, value, _short(subject), advice, fix)
+    yield AtomCreation(capture or call, value, shorten(subject), advice, fix)
 
 
 def _from_decode(call: Node) -> Iterator[AtomCreation]:
@@ -195,7 +196,7 @@ def _from_atom(atom: Node) -> Iterator[AtomCreation]:
             (Edit(atom.start_byte, atom.end_byte, replacement),),
         )
     advice = "use `String.to_existing_atom/1` or map the known values to atoms"
-    yield AtomCreation(atom, atom, _short(source), advice, fix)
+    yield AtomCreation(atom, atom, shorten(source), advice, fix)
 
 
 def _checked_against_known_values(value: Node) -> bool:
@@ -235,8 +236,3 @@ def _tests_membership(condition: Node, name: str) -> bool:
             if left is not None and left.type == "identifier" and text(left) == name:
                 return True
     return False
-
-
-def _short(source: str, limit: int = 60) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

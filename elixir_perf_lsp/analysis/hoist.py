@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from elixir_perf_lsp.analysis.nodes import ancestors, as_definition
 from elixir_perf_lsp.analysis.scope import binding_of, variables
+from elixir_perf_lsp.positions import indent_before
 from elixir_perf_lsp.syntax import Node
 
 # Sequences of statements a new line can be inserted into (`block` is a
@@ -42,12 +43,11 @@ def hoist_point(loop: Node, expr: Node, source: bytes) -> HoistPoint | None:
         statement = ancestor
     else:
         return None
-    line_start = source.rfind(b"\n", 0, statement.start_byte) + 1
-    indent = source[line_start : statement.start_byte]
-    if indent.strip(b" \t"):
+    indent = indent_before(source, statement.start_byte)
+    if indent is None:
         return None
     for ident in variables(expr):
         binding = binding_of(ident)
         if binding is None or binding.end_byte > statement.start_byte:
             return None
-    return HoistPoint(statement, statement.start_byte, indent.decode())
+    return HoistPoint(statement, statement.start_byte, indent)

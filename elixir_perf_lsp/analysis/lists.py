@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import (
     COMPARISONS,
     call_args,
@@ -13,6 +14,13 @@ from elixir_perf_lsp.analysis.nodes import (
     strip_parens,
 )
 from elixir_perf_lsp.syntax import Node
+
+# Every comparison; EP102 and EP802 share it, so the engine matches it once for both.
+COUNT_COMPARISON_QUERY = """
+(binary_operator
+  operator: _ @operator
+  (#any-of? @operator "==" "!=" "===" "!==" ">" ">=" "<" "<=")) @comparison
+"""
 
 # A pattern spelling more cells than this (`[_, _, _, _, _]`) stops reading as
 # "a short list": longer length tests are left alone.
@@ -127,6 +135,11 @@ class CountComparison:
 
 
 def read_count_comparison(comparison: Node) -> CountComparison | None:
+    """`length(x) <op> n` and the like, read once per analysis for all rules asking."""
+    return memo.per_node("count_comparison", comparison, _read_count_comparison)
+
+
+def _read_count_comparison(comparison: Node) -> CountComparison | None:
     read = read_comparison(comparison)
     if read is None:
         return None

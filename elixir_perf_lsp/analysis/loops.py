@@ -183,10 +183,6 @@ def _for_clause_loop(arguments: Node, child: Node, origin: Node) -> Loop | None:
     return Loop("for", for_call, child)
 
 
-def in_loop(node: Node) -> bool:
-    return enclosing_loop(node) is not None
-
-
 # --- accumulators ------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from elixir_perf_lsp.analysis.nodes import (
     int_value,
     keyword_value,
     operator,
+    pair_key,
     pipe_source,
     text,
 )
@@ -145,10 +146,7 @@ def _lists(value: Node, name: str, arity: int) -> bool:
     for item in value.named_children:
         pairs = item.named_children if item.type == "keywords" else [item]
         for pair in pairs:
-            key = pair.child_by_field_name("key")
             val = pair.child_by_field_name("value")
-            if key is None or val is None:
-                continue
-            if text(key).rstrip().rstrip(":").strip('"') == name and int_value(val) == arity:
+            if val is not None and pair_key(pair) == name and int_value(val) == arity:
                 return True
     return False

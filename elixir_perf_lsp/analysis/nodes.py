@@ -19,6 +19,12 @@ def text(node: Node) -> str:
     return (node.text or b"").decode("utf-8", "surrogatepass")
 
 
+def shorten(source: str, limit: int = 60) -> str:
+    """`source` on one line, cut to `limit` characters, for a message."""
+    flat = " ".join(source.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def operator(node: Node) -> str | None:
     """The operator of a binary_operator/unary_operator node."""
     op = node.child_by_field_name("operator")
@@ -176,11 +182,9 @@ class Definition:
 
 def _keyword_do(rest: list[Node]) -> Node | None:
     for node in rest:
-        if node.type == "keywords":
-            for pair in node.named_children:
-                key = pair.child_by_field_name("key")
-                if key is not None and text(key).rstrip(": ") == "do":
-                    return pair.child_by_field_name("value")
+        value = keyword_value(node, "do") if node.type == "keywords" else None
+        if value is not None:
+            return value
     return None
 
 
@@ -250,10 +254,16 @@ def calls_itself(definition: Definition) -> bool:
     return False
 
 
+def pair_key(pair: Node) -> str:
+    """The atom a keyword pair's key names (`do` for `do:` and `"do":`), or ""."""
+    key = pair.child_by_field_name("key")
+    return text(key).strip().rstrip(":").strip('"') if key is not None else ""
+
+
 def keyword_value(keywords: Node, key: str) -> Node | None:
+    """The value of `key:` in a `keywords` node."""
     for pair in keywords.named_children:
-        k = pair.child_by_field_name("key")
-        if k is not None and text(k).rstrip().rstrip(":") == key:
+        if pair_key(pair) == key:
             return pair.child_by_field_name("value")
     return None
 
@@ -333,3 +343,24 @@ def counted_operand(node: Node) -> tuple[Node, Node] | None:
         if args:
             return node, args[0]
     return None
+
+
+def sigil_name(node: Node) -> str | None:
+    """`w` for `~w(a b)`; None when `node` is not a sigil."""
+    if node.type != "sigil":
+        return None
+    for child in node.children:
+        if child.type == "sigil_name":
+            return text(child)
+    return None
+
+
+def is_piped_into(call: Node) -> bool:
+    """Whether `call` is the right side of a `|>` (its first argument is piped in)."""
+    parent = call.parent
+    return (
+        parent is not None
+        and parent.type == "binary_operator"
+        and operator(parent) == "|>"
+        and same_node(parent.child_by_field_name("right"), call)
+    )

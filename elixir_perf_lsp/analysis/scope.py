@@ -37,10 +37,12 @@ from elixir_perf_lsp.analysis.nodes import (
     as_definition,
     call_args,
     call_name,
+    clauses_of,
     contains,
     descendants,
     effective_args,
     operator,
+    pair_key,
     same_node,
     strip_parens,
     text,
@@ -101,14 +103,9 @@ def _has_block_keyword(call: Node) -> bool:
     for arg in call_args(call):
         if arg.type == "keywords":
             for pair in arg.named_children:
-                if _pair_key(pair) in _BLOCK_KEYS:
+                if pair_key(pair) in _BLOCK_KEYS:
                     return True
     return False
-
-
-def _pair_key(pair: Node) -> str:
-    key = pair.child_by_field_name("key")
-    return text(key).strip().rstrip(":") if key is not None else ""
 
 
 def _is_def_head(call: Node) -> bool:
@@ -241,7 +238,7 @@ def leaked_bindings(expr: Node) -> list[Node]:
             module, name = call_name(node)
             if module is None and (name in _NON_LEAKING_CALLS or name in DEF_KEYWORDS):
                 continue
-        if kind == "pair" and _pair_key(node) in _BLOCK_KEYS:
+        if kind == "pair" and pair_key(node) in _BLOCK_KEYS:
             continue
         if kind == "binary_operator" and operator(node) == "=":
             left = node.child_by_field_name("left")
@@ -365,12 +362,12 @@ def _arguments_visible(call: Node, arguments: Node, path: list[Node], name: str)
     if module is None and fname in _SEQUENTIAL_CALLS:
         if child.type == "keywords":
             pair = path[-2] if len(path) >= 2 else None
-            if pair is None or pair.type != "pair" or _pair_key(pair) != "do":
+            if pair is None or pair.type != "pair" or pair_key(pair) != "do":
                 return None
         return _sequential_visible(args[:index], name)
     if child.type == "keywords" and _has_block_keyword(call):
         pair = path[-2] if len(path) >= 2 else None
-        if pair is not None and pair.type == "pair" and _pair_key(pair) in _BLOCK_KEYS:
+        if pair is not None and pair.type == "pair" and pair_key(pair) in _BLOCK_KEYS:
             return _subject_visible(call, args[:index], name)
     return None
 
@@ -564,19 +561,6 @@ def _param_index(binding: Node, definition: Definition) -> int | None:
     return None
 
 
-def _sibling_clauses(definition: Definition) -> list[Definition]:
-    container = definition.call.parent
-    if container is None:
-        return [definition]
-    arity = len(definition.params)
-    clauses = []
-    for node in container.named_children:
-        other = as_definition(node)
-        if other is not None and other.name == definition.name and len(other.params) == arity:
-            clauses.append(other)
-    return clauses or [definition]
-
-
 def _passed_through(binding: Node, def_call: Node) -> bool:
     """Whether the parameter `binding` is handed back unchanged by every self-call."""
     definition = as_definition(def_call)
@@ -586,7 +570,7 @@ def _passed_through(binding: Node, def_call: Node) -> bool:
     if index is None:
         return False
     arity = len(definition.params)
-    for clause in _sibling_clauses(definition):
+    for clause in clauses_of(definition):
         if clause.body is None:
             continue
         for node in _self_references(clause):

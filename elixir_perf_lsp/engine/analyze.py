@@ -66,7 +66,7 @@ class Analysis:
 @dataclass(frozen=True)
 class _CombinedQuery:
     query: syntax.LinearQuery
-    owners: tuple[Rule, ...]  # owner of pattern i
+    owners: tuple[tuple[Rule, ...], ...]  # the rules owning pattern i
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,16 @@ def _compile(rules: tuple[_Matchable, ...]) -> _CombinedQuery:
     key = tuple(m.rule.code for m in rules)
     combined = _compiled.get(key)
     if combined is None:
-        patterns = [(m.rule, p) for m in rules for p in m.patterns]
-        query = syntax.compile_linear([p for _rule, p in patterns])
-        combined = _CombinedQuery(query, tuple(rule for rule, _p in patterns))
+        # Rules with the same pattern text (a query shared from `analysis/`)
+        # share its pattern, so the tree is matched once for all of them.
+        owners: dict[str, list[Rule]] = {}
+        for m in rules:
+            for pattern in m.patterns:
+                group = owners.setdefault(pattern, [])
+                if m.rule not in group:
+                    group.append(m.rule)
+        query = syntax.compile_linear(list(owners))
+        combined = _CombinedQuery(query, tuple(tuple(group) for group in owners.values()))
         _compiled[key] = combined
     return combined
 
@@ -151,6 +158,14 @@ def _query_for(source: bytes, options: Options, scope: str | None = None) -> _Co
 _last_scan: dict[str | None, tuple[bytes, Options, _CombinedQuery]] = {}
 
 
+def _by_rule(
+    found: Iterable[tuple[int, syntax.Captures]], combined: _CombinedQuery
+) -> Iterable[tuple[Rule, syntax.Captures]]:
+    for index, captures in found:
+        for rule in combined.owners[index]:
+            yield rule, captures
+
+
 def analyze(
     source: bytes,
     tree: syntax.Tree | None = None,
@@ -195,8 +210,7 @@ def collect(
                 found, cut = syntax.linear_matches(combined.query, root, window)
                 if cut and match_limit_message() not in rule_errors:
                     rule_errors.append(match_limit_message())
-                for index, captures in found:
-                    rule = combined.owners[index]
+                for rule, captures in _by_rule(found, combined):
                     if scope is not None and rule.scope != scope:
                         continue
                     if rule.code in broken or not options.selection.enables(rule.code):

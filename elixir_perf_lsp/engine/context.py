@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from elixir_perf_lsp.engine.options import Target
-from elixir_perf_lsp.positions import decode
+from elixir_perf_lsp.positions import decode, line_start
 from elixir_perf_lsp.syntax import Node, comment_spans, quoting_spans
 
 
@@ -53,17 +53,13 @@ class Context:
             index -= 1
         return None
 
-    def text(self, node: Node) -> str:
-        return decode(self.source[node.start_byte : node.end_byte])
-
     def span_text(self, start: int, end: int) -> str:
         return decode(self.source[start:end])
 
     def line_indent(self, offset: int) -> str:
         """The whitespace that starts the line holding `offset`."""
-        line_start = max(self.source.rfind(b"\n", 0, offset), self.source.rfind(b"\r", 0, offset))
-        line_start += 1
-        end = line_start
+        start = line_start(self.source, offset)
+        end = start
         while end < len(self.source) and self.source[end] in b" \t":
             end += 1
-        return decode(self.source[line_start:end])
+        return decode(self.source[start:end])

@@ -71,6 +71,9 @@ class Rule:
     severity: Severity
     fix_availability: FixAvailability
     doc: str
+    # tree-sitter patterns. Capture names belong to their pattern (tree-sitter
+    # scopes them per match), so rules write `@call` without a prefix; patterns of
+    # rules with the same query text are matched once for all of them.
     query: str
     check: Check
     cost: str = ""
@@ -101,6 +104,11 @@ class Rule:
             raise ValueError(f"bad rule name {self.name!r}")
         if self.scope not in ("form", "file"):
             raise ValueError(f"bad rule scope {self.scope!r}")
+        # The docstring says `{cost}` where the measured figure goes; it is filled
+        # here so a rule module does not format its own documentation.
+        if "{cost}" in self.doc and not self.cost:
+            raise ValueError(f"{self.code}: the docstring says {{cost}} but no cost is given")
+        object.__setattr__(self, "doc", self.doc.replace("{cost}", self.cost))
 
     def sections(self) -> dict[str, str]:
         """The docstring split at its `## ` headings ("Use instead:" is its own)."""

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from elixir_perf_lsp import positions
 from elixir_perf_lsp.engine.context import Context
 from elixir_perf_lsp.engine.model import (
     Applicability,
@@ -343,7 +344,7 @@ def _unique(enables: Iterable[Enable]) -> list[Enable]:
 
 def _comment_removal(source: bytes, start: int, end: int) -> Edit:
     """Delete the comment; with its whole line when it stands alone."""
-    line_start = max(source.rfind(b"\n", 0, start), source.rfind(b"\r", 0, start)) + 1
+    line_start = positions.line_start(source, start)
     before = source[line_start:start]
     if before.strip() == b"":
         if source[end : end + 2] == b"\r\n":

@@ -11,7 +11,7 @@ from typing import Any
 from elixir_perf_lsp.engine.fixes import apply_edits
 from elixir_perf_lsp.engine.model import Edit
 from elixir_perf_lsp.output.records import LocatedFinding
-from elixir_perf_lsp.positions import decode
+from elixir_perf_lsp.positions import decode, line_start
 
 # Lines end where LSP says they do (architecture §3.3), as rows were counted.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -104,7 +104,7 @@ def _fix_diff(item: LocatedFinding, source: bytes) -> list[str]:
     assert fix is not None
     low = min(e.start for e in fix.edits)
     high = max(e.end for e in fix.edits)
-    begin = max(source.rfind(b"\n", 0, low), source.rfind(b"\r", 0, low)) + 1
+    begin = line_start(source, low)
     stop = min(
         (i for i in (source.find(b"\n", high), source.find(b"\r", high)) if i >= 0),
         default=len(source),

@@ -25,21 +25,17 @@ that reason.
 
 from __future__ import annotations
 
-from elixir_perf_lsp.analysis.nodes import ancestors, call_name, text
-from elixir_perf_lsp.analysis.regex import (
+from elixir_perf_lsp.analysis.modules import (
     enclosing_module,
     function_definition,
     insertion_point,
     module_attributes,
-    read_sigil,
-    regex_attribute_name,
-    regex_attributes_work,
 )
+from elixir_perf_lsp.analysis.nodes import ancestors, call_name, text
+from elixir_perf_lsp.analysis.regex import read_sigil, regex_attribute_name, regex_attributes_work
 from elixir_perf_lsp.engine.model import Applicability, Edit, Fix
 from elixir_perf_lsp.engine.options import Target
 from elixir_perf_lsp.syntax import Node, Tree, error_ranges
-
-TITLE = "Extract regex to module attribute"
 
 
 def regex_at(tree: Tree, offset: int) -> Node | None:

@@ -38,8 +38,6 @@ must reverse too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.binaries import wrap_result
 from elixir_perf_lsp.analysis.loops import Accumulator, accumulator_of
 from elixir_perf_lsp.analysis.nodes import (
@@ -50,10 +48,7 @@ from elixir_perf_lsp.analysis.nodes import (
     tail_expressions,
     text,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "at 100k elements, `acc ++ [x]` in a reduce took 16.0 s vs 1.8 ms for `[x | acc]` + `Enum.reverse/1` (10k: 144 ms vs 0.15 ms)."
 
@@ -141,7 +136,7 @@ RULE = Rule(
     summary="`acc ++ [x]` on an accumulator: quadratic list building",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -43,8 +43,6 @@ negative indexes from the end, while `elem/2` raises.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loops
 from elixir_perf_lsp.analysis.nodes import (
     as_definition,
@@ -56,21 +54,19 @@ from elixir_perf_lsp.analysis.nodes import (
     int_value,
     operator,
     same_node,
+    shorten,
     strip_parens,
     text,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "summing a 100k-element list through `Enum.at(list, i)` took 8.3 s vs 0.43 ms iterating the list (10k: 82 ms vs 42 µs)."
 
 QUERY = """
 (call
-  target: (dot left: (alias) @_ep104_module right: (identifier) @_ep104_function)
-  (#eq? @_ep104_module "Enum")
-  (#eq? @_ep104_function "at")) @at
+  target: (dot left: (alias) @module right: (identifier) @function)
+  (#eq? @module "Enum")
+  (#eq? @function "at")) @at
 """
 
 _PLACEHOLDER = "&"  # stands for `&1`, `&2`… of a capture
@@ -96,8 +92,8 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
             return  # a different list each time: not the same walk repeated
         if _bounded(loop, index_vars & bound):
             return
-        shown_list = _short(text(collection), 30)
-        shown_index = _short(text(index), 30)
+        shown_list = shorten(text(collection), 30)
+        shown_index = shorten(text(index), 30)
         message = (
             f"`Enum.at({shown_list}, {shown_index})` walks `{shown_list}` from its head on every "
             f"iteration while `{shown_index}` changes: O(n²) over the loop; iterate the list "
@@ -292,11 +288,6 @@ def _literal_enumerable(node: Node) -> bool:
     return False
 
 
-def _short(source: str, limit: int) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 RULE = Rule(
     code="EP104",
     precision="1 of 22 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
@@ -305,7 +296,7 @@ RULE = Rule(
     summary="`Enum.at/2` with an index that changes every iteration: quadratic list walks",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.NONE,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

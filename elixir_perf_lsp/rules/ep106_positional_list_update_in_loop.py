@@ -40,8 +40,6 @@ the loop (if it is) must change with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.loops import accumulator_of, accumulator_pattern
 from elixir_perf_lsp.analysis.nodes import (
     ancestors,
@@ -58,18 +56,15 @@ from elixir_perf_lsp.analysis.nodes import (
 )
 from elixir_perf_lsp.analysis.pipelines import Step, step_of_call
 from elixir_perf_lsp.analysis.scope import binding_of
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "n `List.replace_at/3` updates of an n-element list in a reduce took 6.2 ms at 1k and 966 ms at 10k vs 0.98 ms and 28 ms with a map keyed by index (6×, 35×; 9.3 s vs 38 ms at 30k) and 0.10 ms and 1.9 ms with `:array` (61×, 523×); `List.update_at/3` alike; up to 100 elements the map was no faster (0.6–0.95×), `:array` 3× at 100 (measured under load)."
 
 QUERY = """
 (call
-  target: (dot left: (alias) @ep106.module right: (identifier) @ep106.function)
-  (#eq? @ep106.module "List")
-  (#any-of? @ep106.function "replace_at" "update_at" "delete_at" "insert_at")) @ep106.call
+  target: (dot left: (alias) @module right: (identifier) @function)
+  (#eq? @module "List")
+  (#any-of? @function "replace_at" "update_at" "delete_at" "insert_at")) @call
 """
 _ARITY = {"replace_at": 3, "update_at": 3, "delete_at": 2, "insert_at": 3}
 # Indexes this small touch the first cells only.
@@ -77,7 +72,7 @@ _NEAR_HEAD = 5
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    step = step_of_call(captures["ep106.call"][0])
+    step = step_of_call(captures["call"][0])
     if step is None or step.module != "List" or step.arity != _ARITY.get(step.name):
         return
     if step.input is None or not step.args:
@@ -149,7 +144,7 @@ RULE = Rule(
     summary="`List.replace_at/update_at/delete_at/insert_at` on a list carried through a loop",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.NONE,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

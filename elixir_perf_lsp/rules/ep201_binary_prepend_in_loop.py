@@ -72,7 +72,6 @@ code (`byte_size/1` and `String.starts_with?/2` leave in-place appends alone).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from elixir_perf_lsp.analysis.binaries import (
@@ -100,14 +99,12 @@ from elixir_perf_lsp.analysis.nodes import (
     identifiers_named,
     operator,
     same_node,
+    shorten,
     strip_parens,
     tail_expressions,
     text,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = 'building a binary from 100k short strings with `x <> "," <> acc` took 7.6 s vs 2.7 ms collecting iodata and flattening once (10k: 81 ms vs 0.38 ms); appending while matching the accumulator every step took 28.6 s at 100k; body recursion `<<c + 1>> <> f(rest)` over a 10k-byte binary took 29 ms vs 0.17 ms appending to an accumulator (174×; 100k bytes: 6.75 s vs 1.9 ms), and a hand-written `h <> "," <> join(t)` over 10k strings 299 ms vs 0.61 ms for `Enum.join/2`.'
 
@@ -355,7 +352,7 @@ def _body_recursive_prepend(built: Node, operands: list[Node]) -> Iterator[Viola
         return
     name = definition.name
     message = (
-        f"`{_short(text(built))}` copies everything the deeper calls of `{name}` built into a "
+        f"`{shorten(text(built))}` copies everything the deeper calls of `{name}` built into a "
         f"new binary at every level of the recursion (quadratic in the result's length); "
         f"return iodata (`[prefix | {name}(…)]`) and convert it once with "
         "`IO.iodata_to_binary/1`, or pass an accumulator and append to it"
@@ -451,7 +448,7 @@ def _prepend(built: Node, growth: _Growth, ctx: Context) -> Violation:
     shown = growth.name
     if growth.rebuilt_input:
         message = (
-            f"`{_short(text(built))}` copies the rest of the input `{shown}` into a new binary "
+            f"`{shorten(text(built))}` copies the rest of the input `{shown}` into a new binary "
             "to pass it back to this recursive call: each such step costs the whole rest "
             "(quadratic when it repeats along the input); pass what was matched as a "
             "separate argument instead of rebuilding the binary"
@@ -464,17 +461,12 @@ def _prepend(built: Node, growth: _Growth, ctx: Context) -> Violation:
         "capture": "reduce",
     }[growth.kind]
     message = (
-        f"`{_short(text(built))}` copies the whole accumulator `{shown}` into a new binary on "
+        f"`{shorten(text(built))}` copies the whole accumulator `{shown}` into a new binary on "
         f"every iteration of this {where} (quadratic); collect iodata and convert once with "
         "`IO.iodata_to_binary/1`, or append instead"
     )
     fix = _fix(built, growth, ctx) if is_concat(built) else None
     return Violation(built, message, fix)
-
-
-def _short(source: str, limit: int = 60) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _fix(built: Node, growth: _Growth, ctx: Context) -> Fix | None:
@@ -501,7 +493,7 @@ def _fix(built: Node, growth: _Growth, ctx: Context) -> Fix | None:
             continue  # a fresh binary is iodata too
         if len(uses) != 1:
             return None
-        content = "[" + ", ".join(ctx.text(o) for o in operands) + "]"
+        content = "[" + ", ".join(text(o) for o in operands) + "]"
         edits.append(Edit(tail.start_byte, tail.end_byte, content))
     wrap = wrap_result(acc.result, "IO.iodata_to_binary")
     if not edits or wrap is None:
@@ -550,7 +542,7 @@ def _capture_fix(built: Node, growth: _Growth, ctx: Context) -> Fix | None:
     wrap = wrap_result(call, "IO.iodata_to_binary")
     if wrap is None:
         return None
-    content = "&[" + ", ".join(ctx.text(o) for o in operands) + "]"
+    content = "&[" + ", ".join(text(o) for o in operands) + "]"
     return Fix(
         "Collect iodata and convert once with `IO.iodata_to_binary/1`",
         Applicability.UNSAFE,
@@ -577,8 +569,8 @@ def _matched_while_appending(built: Node, growth: _Growth) -> Iterator[Violation
             continue
         seen.add(pattern.id)
         message = (
-            f"`{_short(text(pattern))}` matches the accumulator `{growth.name}` as a binary on "
-            f"every iteration, so `{_short(text(built), 40)}` can no longer append in place and "
+            f"`{shorten(text(pattern))}` matches the accumulator `{growth.name}` as a binary on "
+            f"every iteration, so `{shorten(text(built), 40)}` can no longer append in place and "
             "copies the whole binary each time (quadratic); test it with `byte_size/1` or "
             "`String.starts_with?/2`, or keep what you need in a separate variable"
         )
@@ -607,7 +599,7 @@ RULE = Rule(
     summary="Prepending to (or matching) a binary accumulator: quadratic binary building",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -55,7 +55,6 @@ charlist, a byte value). Those inputs raised before, so they do not count.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.binaries import concat_operands, is_chain_top, is_plain_string
 from elixir_perf_lsp.analysis.nodes import (
@@ -63,12 +62,10 @@ from elixir_perf_lsp.analysis.nodes import (
     effective_args,
     operator,
     same_node,
+    shorten,
     text,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = 'three 64 KiB fields written to a raw file: 44 µs per write with `a <> "," <> b <> …` vs 3.1 µs with the iodata list (6–14× across runs); with 16 B–1 KiB fields no consistent gain (0.5–1.35×), and through a non-raw (IO-server) device none (0.64–1.03×).'
 
@@ -117,10 +114,10 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     operands = concat_operands(chain)
     if all(is_plain_string(o) for o in operands):
         return  # folded into one literal at compile time
-    listed = "[" + ", ".join(ctx.text(o) for o in operands) + "]"
+    listed = "[" + ", ".join(text(o) for o in operands) + "]"
     message = (
-        f"`{name}` receives `{_short(text(chain))}`, a binary built only to be written; "
-        f"pass the parts as iodata instead: `{_short(listed)}`"
+        f"`{name}` receives `{shorten(text(chain))}`, a binary built only to be written; "
+        f"pass the parts as iodata instead: `{shorten(listed)}`"
     )
     why = "" if applicability is Applicability.SAFE else " (the sink may treat a list differently)"
     fix = Fix(
@@ -162,11 +159,6 @@ def _sink(call: Node, ctx: Context) -> tuple[str, tuple[int, frozenset[int], App
     return f"{module}.{function}", entry
 
 
-def _short(source: str, limit: int = 60) -> str:
-    flat = " ".join(source.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 RULE = Rule(
     code="EP202",
     precision="1 of 14 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
@@ -175,7 +167,7 @@ RULE = Rule(
     summary="`<>` chain built only to be written: pass iodata instead",
     severity=Severity.HINT,
     fix_availability=FixAvailability.ALWAYS,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

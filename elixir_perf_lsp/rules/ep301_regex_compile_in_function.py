@@ -60,35 +60,33 @@ precompiled `:re` pattern is tied to the OTP release that built it).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from elixir_perf_lsp.analysis.nodes import call_args, call_name, pipe_source, text
-from elixir_perf_lsp.analysis.regex import (
+from elixir_perf_lsp.analysis.modules import (
     enclosing_module,
     function_definition,
     insertion_point,
     module_attributes,
+)
+from elixir_perf_lsp.analysis.nodes import call_args, call_name, pipe_source, text
+from elixir_perf_lsp.analysis.regex import (
     regex_attribute_name,
     regex_attributes_work,
     render_regex_sigil,
     string_literal_value,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = 'per call, `Regex.compile!/1` of a constant pattern took 1.70 µs vs 0.67 µs with a `@attr ~r` (2.1–2.6×); `:re.run(s, "pattern")` took 1.17 µs vs 0.47 µs with a precompiled pattern.'
 
 QUERY = """
 (call
   target: (dot
-    left: (alias) @ep301_mod (#eq? @ep301_mod "Regex")
-    right: (identifier) @ep301_fn (#any-of? @ep301_fn "compile!" "compile"))) @ep301_regex
+    left: (alias) @mod (#eq? @mod "Regex")
+    right: (identifier) @fn (#any-of? @fn "compile!" "compile"))) @regex
 (call
   target: (dot
-    left: (atom) @ep301_emod (#eq? @ep301_emod ":re")
-    right: (identifier) @ep301_efn (#any-of? @ep301_efn "compile" "run"))) @ep301_re
+    left: (atom) @emod (#eq? @emod ":re")
+    right: (identifier) @efn (#any-of? @efn "compile" "run"))) @re
 """
 
 
@@ -97,10 +95,10 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
         # Measured on Elixir 1.20 / OTP 29: a `~r` literal or attribute is rebuilt on
         # every evaluation there too, so no rewrite is faster (0.85-1.13x).
         return
-    if "ep301_regex" in captures:
-        yield from _check_regex(captures["ep301_regex"][0], ctx)
-    elif "ep301_re" in captures:
-        yield from _check_re(captures["ep301_re"][0])
+    if "regex" in captures:
+        yield from _check_regex(captures["regex"][0], ctx)
+    elif "re" in captures:
+        yield from _check_re(captures["re"][0])
 
 
 def _constant(node: Node) -> bool:
@@ -247,7 +245,7 @@ RULE = Rule(
     summary="A constant regex compiled on every call (`Regex.compile!`, `:re.run` with a string)",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -41,24 +41,21 @@ there. Patterns anchored at both ends are left alone; a regex piped into
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from elixir_perf_lsp.analysis.nodes import call_args, call_name, operator, pipe_source, text
 from elixir_perf_lsp.analysis.regex import elixir_string, read_sigil, regex_sigil_source
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = 'over 100k lines, `Regex.match?(~r/ERROR/, s)` took 1.6–2.2× as long as `String.contains?(s, "ERROR")` (78–105 ms vs 46–47 ms), a one-byte `~r/@/` 4.4× (77 ms vs 18 ms), and `~r/^GET /` 10–13× `String.starts_with?/2` (91 ms vs 6.9 ms).'
 
 QUERY = """
-(binary_operator operator: "=~" right: (sigil) @ep303_regex) @ep303_match
+(binary_operator operator: "=~" right: (sigil) @regex) @match
 (call
   target: (dot
-    left: (alias) @ep303_mod (#any-of? @ep303_mod "Regex" "String")
-    right: (identifier) @ep303_fn (#eq? @ep303_fn "match?"))) @ep303_call
+    left: (alias) @mod (#any-of? @mod "Regex" "String")
+    right: (identifier) @fn (#eq? @fn "match?"))) @call
 """
 
 _META = frozenset("\\^$.|?*+()[]{}")
@@ -111,16 +108,16 @@ def literal_pattern(source: str) -> Literal | None:
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "ep303_match" in captures:
-        match = captures["ep303_match"][0]
-        regex = captures["ep303_regex"][0]
+    if "match" in captures:
+        match = captures["match"][0]
+        regex = captures["regex"][0]
         left = match.child_by_field_name("left")
         if left is None or operator(match) != "=~":
             return
         subject: Node = left
         yield from _report(match, regex, ctx, lambda fn, lit: _replace(match, subject, fn, lit))
         return
-    call = captures["ep303_call"][0]
+    call = captures["call"][0]
     module = call_name(call)[0]
     piped = pipe_source(call)
     args = call_args(call)
@@ -198,7 +195,7 @@ RULE = Rule(
     summary="A regex with no metacharacters used to test for fixed text",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

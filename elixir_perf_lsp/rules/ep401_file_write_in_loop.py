@@ -49,8 +49,6 @@ Other shapes (`for`, recursion, other modes) are reported without a fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
@@ -62,18 +60,15 @@ from elixir_perf_lsp.analysis.nodes import (
     same_node,
     text,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "appending 10k lines with one `File.write!(p, line, [:append])` each took 619 ms vs 61 ms with one `File.open!` + `IO.binwrite/2` and 0.70 ms with one `File.write!/2` of the iodata."
 
 QUERY = """
 (call
   target: (dot
-    left: (alias) @ep401_mod (#eq? @ep401_mod "File")
-    right: (identifier) @ep401_fn (#any-of? @ep401_fn "write" "write!"))) @ep401_write
+    left: (alias) @mod (#eq? @mod "File")
+    right: (identifier) @fn (#any-of? @fn "write" "write!"))) @write
 """
 
 _PURE_MODULES = frozenset({"Path", "String"})
@@ -81,7 +76,7 @@ _FIXABLE_MODES = (frozenset({":append"}), frozenset({":append", ":binary"}))
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    call = captures["ep401_write"][0]
+    call = captures["write"][0]
     name = f"File.{call_name(call)[1]}"
     loop = enclosing_loop(call)
     if loop is None:
@@ -231,7 +226,7 @@ RULE = Rule(
     summary="`File.write` appending, or rewriting the same file, once per element",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

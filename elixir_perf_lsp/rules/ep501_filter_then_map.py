@@ -49,43 +49,34 @@ pattern-matching heads and guards are reported without a fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from elixir_perf_lsp.analysis.nodes import strip_parens
-from elixir_perf_lsp.analysis.pipelines import (
+from elixir_perf_lsp.analysis.functions import (
     Function,
-    Step,
     apply_function,
-    bare_call_fits,
     element_name,
     fresh_name,
-    function_looks_pure,
-    grouped,
     identifier_names,
-    node_text,
-    pair_span,
-    previous_step,
     read_function,
-    step_of_call,
     uses_param,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures
+from elixir_perf_lsp.analysis.grouping import bare_call_fits, grouped
+from elixir_perf_lsp.analysis.nodes import strip_parens, text
+from elixir_perf_lsp.analysis.pipelines import (
+    Step,
+    matched_step,
+    pair_span,
+    previous_step,
+    step_query,
+)
+from elixir_perf_lsp.analysis.purity import function_looks_pure
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "at 100k elements, `Enum.filter |> Enum.map` took 1.56 ms vs 0.64 ms for `for x <- l, pred, do: f` (2.4×; 1.5–1.6× at 10–1k elements)."
 
-QUERY = """
-(call
-  target: (dot left: (alias) @ep501_module right: (identifier) @ep501_function)
-  (#eq? @ep501_module "Enum")
-  (#eq? @ep501_function "map")) @ep501_map
-"""
+QUERY = step_query("Enum.map")
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    second = step_of_call(captures["ep501_map"][0])
+    second = matched_step(captures)
     if second is None or not second.is_call("Enum", "map", arity=2):
         return
     first = previous_step(second)
@@ -112,7 +103,7 @@ def _fix(first: Step, second: Step, ctx: Context) -> Fix | None:
         condition = grouped(predicate.body, condition)
     if mapper.body is not None:
         value = grouped(mapper.body, value)
-    subject = node_text(first.input, ctx.source)
+    subject = text(first.input)
     if first.input.type != "block":
         subject = grouped(first.input, subject)
     content = f"for {var} <- {subject}, {condition}, do: {value}"
@@ -152,7 +143,7 @@ RULE = Rule(
     summary="`Enum.filter/2` piped into `Enum.map/2`: two passes and an intermediate list",
     severity=Severity.HINT,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -43,46 +43,27 @@ failing loudly).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.eagerness import is_eager
+from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.nodes import int_value, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
-    function_looks_pure,
-    looks_pure,
+    matched_step,
     pair_edit,
     pair_span,
     previous_step,
-    read_function,
-    step_of_call,
+    step_query,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.analysis.purity import function_looks_pure, looks_pure
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "100k elements, one match at 10%: `Enum.filter |> List.first` 1.08 ms vs 0.105 ms for `Enum.find` (10×); 90% of elements matching: 2.76 ms vs 0.10 ms (27×); only the last one matching: 1.11 ms vs 1.05 ms (no gain)."
 
-QUERY = """
-(call
-  target: (dot left: (alias) @ep502_module right: (identifier) @ep502_function)
-  (#any-of? @ep502_module "List" "Enum")
-  (#any-of? @ep502_function "first" "at")) @ep502_call
-(call target: (identifier) @ep502_local (#eq? @ep502_local "hd")) @ep502_call
-(call
-  target: (dot left: (alias) @ep502_kernel right: (identifier) @ep502_hd)
-  (#eq? @ep502_kernel "Kernel")
-  (#eq? @ep502_hd "hd")) @ep502_call
-(binary_operator operator: "|>" right: (identifier) @ep502_bare (#eq? @ep502_bare "hd")) @ep502_pipe
-"""
+QUERY = step_query("List.first", "Enum.at", "Kernel.hd", "hd")
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "ep502_pipe" in captures:
-        second = step_of_call(captures["ep502_bare"][0])
-    else:
-        second = step_of_call(captures["ep502_call"][0])
+    second = matched_step(captures)
     if second is None:
         return
     takes_first, default = _first_of(second)
@@ -117,7 +98,7 @@ def _first_of(step: Step) -> tuple[bool, Node | None]:
 def _fix(first: Step, second: Step, default: Node | None, ctx: Context) -> Fix | None:
     predicate = first.args[0]
     args = [text(predicate)] if default is None else [text(default), text(predicate)]
-    edit = pair_edit(first, second, "Enum.find", args, ctx.source)
+    edit = pair_edit(first, second, "Enum.find", args)
     call = "Enum.find/2" if default is None else "Enum.find/3"
     title = f"Replace with `{call}`"
     applicability = Applicability.SAFE
@@ -144,7 +125,7 @@ RULE = Rule(
     summary="`Enum.filter/2` then `List.first`/`hd`/`Enum.at(0)`: use `Enum.find`",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.ALWAYS,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

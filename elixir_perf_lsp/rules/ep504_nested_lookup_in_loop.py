@@ -68,9 +68,9 @@ without a fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
 from elixir_perf_lsp.analysis.nodes import (
     Definition,
@@ -103,21 +103,19 @@ from elixir_perf_lsp.analysis.scope import (
     variables,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
+from elixir_perf_lsp.positions import indent_before
 
 COST = "1k users × 1k departments: `Enum.find` per user took 8.2 ms vs 0.19 ms with one `Map.new` + `Map.fetch!` (43×); 100k × 1k: 800 ms vs 6.1 ms (131×); through a predicate function (`&in_dept?(&1, u)`), 1k × 1k: 22–26 ms vs 0.17 ms (135–155×), 10k × 1k: 0.34–0.64 s vs 0.6 ms (measured under heavy load, when the inline `fn` took 27 ms at 1k × 1k)."
 
 QUERY = """
 (call
   target: (dot
-    left: (alias) @ep504.module
-    right: (identifier) @ep504.function)
-  (#eq? @ep504.module "Enum")
-  (#any-of? @ep504.function "find" "find_value" "find_index" "filter" "any?" "all?" "count")
-  (arguments)) @ep504.call
+    left: (alias) @module
+    right: (identifier) @function)
+  (#eq? @module "Enum")
+  (#any-of? @function "find" "find_value" "find_index" "filter" "any?" "all?" "count")
+  (arguments)) @call
 """
 
 _EQUALITY = frozenset({"==", "==="})
@@ -135,7 +133,7 @@ class _Lookup:
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    call = captures["ep504.call"][0]
+    call = captures["call"][0]
     _module, function = call_name(call)
     args = effective_args(call)
     if len(args) != 2:
@@ -333,38 +331,14 @@ def _returns(definition: Definition) -> str | None:
 def _function_body(predicate: Node) -> tuple[Node | None, list[str]]:
     """The single expression a one-clause, one-argument function returns, and the
     names its head binds ("&1" for a capture)."""
-    predicate = strip_parens(predicate)
-    if predicate.type == "anonymous_function":
-        clauses = [c for c in predicate.named_children if c.type == "stab_clause"]
-        if len(clauses) != 1:
-            return None, []
-        head = clauses[0].child_by_field_name("left")
-        body = clauses[0].child_by_field_name("right")
-        if head is None or body is None or head.type != "arguments":
-            return None, []
-        params = head.named_children
-        statements = [c for c in body.named_children if c.type != "comment"]
-        if len(params) != 1 or len(statements) != 1:
-            return None, []
-        names = [text(b) for b in pattern_bindings(params[0])]
-        return statements[0], names
-    if predicate.type == "unary_operator" and operator(predicate) == "&":
-        inner = predicate.named_children
-        if len(inner) != 1 or inner[0].type == "integer":
-            return None, []  # `&1` alone, or not a capture we understand
-        refs = {text(d) for d in descendants(inner[0]) if _is_capture_arg(d)}
-        if refs != {"&1"}:
-            return None, []  # `&fun/1` has no `&1`; `&2` means another arity
-        return inner[0], ["&1"]
+    function = read_function(predicate)
+    if function is None or function.body is None:
+        return None, []
+    if function.kind == "fn" and len(function.params) == 1:
+        return function.body, [text(b) for b in pattern_bindings(function.params[0])]
+    if function.kind == "capture" and function.arity == 1:
+        return function.body, ["&1"]
     return None, []
-
-
-def _is_capture_arg(node: Node) -> bool:
-    return (
-        node.type == "unary_operator"
-        and operator(node) == "&"
-        and any(c.type == "integer" for c in node.named_children)
-    )
 
 
 def _conjuncts(expr: Node, function: str) -> list[Node]:
@@ -384,6 +358,14 @@ def _conjuncts(expr: Node, function: str) -> list[Node]:
             continue
         out.append(node)
     return out
+
+
+def _is_capture_arg(node: Node) -> bool:
+    return (
+        node.type == "unary_operator"
+        and operator(node) == "&"
+        and any(c.type == "integer" for c in node.named_children)
+    )
 
 
 def _only_element(expr: Node, names: list[str]) -> bool:
@@ -423,7 +405,7 @@ def _fix(call: Node, collection: Node, lookup: _Lookup, loop: Loop, ctx: Context
     if simple_parts(lookup.key_side) is None:
         return None
     statement = _statement_of(loop.node)
-    if statement is None or not _starts_line(statement, ctx):
+    if statement is None or indent_before(ctx.source, statement.start_byte) is None:
         return None
     sources: list[Node] = []
     for ident in simple_parts(collection) or []:
@@ -488,11 +470,6 @@ def _statement_of(node: Node) -> Node | None:
     return None
 
 
-def _starts_line(node: Node, ctx: Context) -> bool:
-    start = ctx.source.rfind(b"\n", 0, node.start_byte) + 1
-    return ctx.source[start : node.start_byte].strip(b" \t") == b""
-
-
 RULE = Rule(
     code="EP504",
     precision="0 of 31 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
@@ -501,7 +478,7 @@ RULE = Rule(
     summary="Keyed `Enum.find`/`filter`/`any?` over a loop-invariant collection inside a loop",
     severity=Severity.WARNING,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -43,39 +43,28 @@ then too.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.eagerness import is_eager
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
     keyword_value,
     operator,
+    sigil_name,
     strip_parens,
     text,
 )
-from elixir_perf_lsp.analysis.pipelines import (
-    Step,
-    chained,
-    looks_pure,
-    node_text,
-    read_step,
-    sigil_name,
-    step_of_call,
-)
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.analysis.pipelines import Step, chained, read_step, step_of_call
+from elixir_perf_lsp.analysis.purity import looks_pure
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "at 100k elements, `Enum.reverse(a) ++ b` took 3.3 ms vs 0.70 ms for `Enum.reverse(a, b)` (4.7×; 2× at 10–1k elements)."
 
 QUERY = """
-(binary_operator operator: "++") @ep506_concat
+(binary_operator operator: "++") @concat
 (call
-  target: (dot left: (alias) @ep506_kernel right: (operator_identifier) @ep506_op)
-  (#eq? @ep506_kernel "Kernel")
-  (#eq? @ep506_op "++")) @ep506_call
+  target: (dot left: (alias) @kernel right: (operator_identifier) @op)
+  (#eq? @kernel "Kernel")
+  (#eq? @op "++")) @call
 """
 
 # Functions whose result is always a list (given arguments they accept).
@@ -114,10 +103,10 @@ _LIST_RESULTS: dict[str, frozenset[str]] = {
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "ep506_concat" in captures:
-        yield from _operator(captures["ep506_concat"][0], ctx)
+    if "concat" in captures:
+        yield from _operator(captures["concat"][0], ctx)
     else:
-        yield from _kernel_call(captures["ep506_call"][0], ctx)
+        yield from _kernel_call(captures["call"][0], ctx)
 
 
 def _reverse(node: Node) -> Step | None:
@@ -147,7 +136,7 @@ def _operator(concat: Node, ctx: Context) -> Iterator[Violation]:
         )
     else:
         start, end = concat.start_byte, concat.end_byte
-        subject = node_text(reverse.input, ctx.source)
+        subject = text(reverse.input)
         content = _call(reverse, f"{subject}, {text(right)}")
         edits = (Edit(start, end, content),)
     yield _violation(concat, reverse, right, edits)
@@ -166,7 +155,7 @@ def _kernel_call(call: Node, ctx: Context) -> Iterator[Violation]:
         content = _call(reverse, text(tail))
     else:
         start, end = step.node.start_byte, step.node.end_byte
-        subject = node_text(reverse.input, ctx.source)
+        subject = text(reverse.input)
         content = _call(reverse, f"{subject}, {text(tail)}")
     edits = (Edit(start, end, content),)
     yield _violation(step.node, reverse, tail, edits, span=(start, end))
@@ -240,7 +229,7 @@ RULE = Rule(
     summary="`Enum.reverse(a) ++ b`: use `Enum.reverse(a, b)`",
     severity=Severity.HINT,
     fix_availability=FixAvailability.ALWAYS,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

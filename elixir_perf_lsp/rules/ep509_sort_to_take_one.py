@@ -58,33 +58,23 @@ are reported with the function to use. The sorter argument needs Elixir 1.10.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from elixir_perf_lsp.analysis.nodes import int_value, operator, strip_parens, text
 from elixir_perf_lsp.analysis.pipelines import (
     Step,
+    matched_step,
     pair_edit,
     pair_span,
     previous_step,
-    step_of_call,
+    step_query,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "`Enum.sort |> hd` took 113 µs at 1k random integers and 34 ms at 100k vs 7.2 µs and 0.22 ms for `Enum.min` (16×, 155×); `Enum.sort |> List.last` vs `Enum.max`: 24× at 1k, 71× at 100k; `Enum.sort_by(f) |> List.first` vs `Enum.min_by(f)`: 5× up to 10k elements, 73× at 100k."
 
-QUERY = """
-(call
-  target: (dot left: (alias) @ep509.module right: (identifier) @ep509.function)
-  (#any-of? @ep509.module "List" "Enum" "Kernel")
-  (#any-of? @ep509.function "first" "last" "at" "take" "hd")) @ep509.call
-(call target: (identifier) @ep509.local (#eq? @ep509.local "hd")) @ep509.call
-(binary_operator operator: "|>" right: (identifier) @ep509.bare (#eq? @ep509.bare "hd")) @ep509.pipe
-"""
+QUERY = step_query("List.first", "List.last", "Enum.at", "Enum.take", "Kernel.hd", "hd")
 
 
 @dataclass(frozen=True)
@@ -95,10 +85,7 @@ class _Take:
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    if "ep509.pipe" in captures:
-        take_step = step_of_call(captures["ep509.bare"][0])
-    else:
-        take_step = step_of_call(captures["ep509.call"][0])
+    take_step = matched_step(captures)
     if take_step is None:
         return
     take = _take(take_step)
@@ -180,14 +167,14 @@ def _fix(
 ) -> Fix:
     # Where Erlang's sort keeps equal elements in input order (measured: see the docs).
     stable_end = (not by and len(sort.args) == 1) or (by and take.last == descending)
-    args = [ctx.text(sort.args[0])] if by else []
+    args = [text(sort.args[0])] if by else []
     if take.last and stable_end:
         # Stable sorts put the last of equal elements last; `min/max` keep the first
         # extreme they meet unless the comparison is strict.
         args.append("&</2" if descending else "&>/2")
     if take.nil_when_empty:
         args.append("fn -> nil end")
-    edit = pair_edit(sort, take_step, function, args, ctx.source)
+    edit = pair_edit(sort, take_step, function, args)
     if stable_end:
         return Fix(f"Replace with `{function}`", Applicability.SAFE, (edit,))
     title = f"Replace with `{function}` (of equal integer and float keys, another may come back)"
@@ -200,7 +187,7 @@ RULE = Rule(
     summary="`Enum.sort`/`Enum.sort_by` then the first or last element, instead of `Enum.min/max(_by)`",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

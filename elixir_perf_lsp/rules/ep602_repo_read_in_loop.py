@@ -43,33 +43,28 @@ raised at that element; a batched query does not).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.ecto import (
     per_element_loop,
     repo_call,
     report_node,
 )
 from elixir_perf_lsp.analysis.scope import describe_loop
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "not measured (it needs a database): one query per element (N+1) where a preload, a join or `where: x.id in ^ids` makes one round trip."
 
 QUERY = """
 (call
   target: (dot
-    left: (alias) @ep602.repo
-    right: (identifier) @ep602.function)
-  (#match? @ep602.repo "Repo$")
-  (#any-of? @ep602.function "get" "get!" "get_by" "get_by!" "one" "one!" "all" "preload" "exists?" "aggregate" "reload" "reload!")) @ep602.call
+    left: (alias) @repo
+    right: (identifier) @function)
+  (#match? @repo "Repo$")
+  (#any-of? @function "get" "get!" "get_by" "get_by!" "one" "one!" "all" "preload" "exists?" "aggregate" "reload" "reload!")) @call
 """
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    call = captures["ep602.call"][0]
+    call = captures["call"][0]
     found = repo_call(call)
     if found is None:
         return
@@ -99,7 +94,7 @@ RULE = Rule(
     # Tests write and read their fixtures row by row on purpose.
     in_tests=False,
     fix_availability=FixAvailability.NONE,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -39,9 +39,8 @@ decimals and empty sets differ from Elixir's: `SUM` of no rows is `NULL`, not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.ecto import repo_call
+from elixir_perf_lsp.analysis.functions import read_function
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
@@ -51,22 +50,18 @@ from elixir_perf_lsp.analysis.nodes import (
     pipe_source,
     same_node,
 )
-from elixir_perf_lsp.analysis.pipelines import read_function
 from elixir_perf_lsp.analysis.scope import is_field_access
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "not measured (it needs a database): every row is fetched, sent and decoded to compute one value that `Repo.aggregate/3` or the query itself returns."
 
 QUERY = """
 (call
   target: (dot
-    left: (alias) @ep603.repo
-    right: (identifier) @ep603.function)
-  (#match? @ep603.repo "Repo$")
-  (#eq? @ep603.function "all")) @ep603.call
+    left: (alias) @repo
+    right: (identifier) @function)
+  (#match? @repo "Repo$")
+  (#eq? @function "all")) @call
 """
 
 _COUNT = "count the rows in the database: `Repo.aggregate(query, :count)`"
@@ -96,7 +91,7 @@ _AFTER_MAP: frozenset[tuple[str | None, str]] = frozenset(
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    call = captures["ep603.call"][0]
+    call = captures["call"][0]
     found = repo_call(call)
     if found is None or not any(c.type == "arguments" for c in call.named_children):
         return
@@ -186,7 +181,7 @@ RULE = Rule(
     summary="`Repo.all` piped straight into `length`/`Enum.count`/`Enum.sum`/`Enum.filter`",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.NONE,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

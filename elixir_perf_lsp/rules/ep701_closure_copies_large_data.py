@@ -49,8 +49,6 @@ No fix: binding the field before the call evaluates it in the parent process
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.ecto import repo_call
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
@@ -67,25 +65,22 @@ from elixir_perf_lsp.analysis.scope import (
     field_name,
     is_field_access,
 )
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "1,000 items through `Task.async_stream` whose closure captures a 100k-entry map (2.9 MiB) to read one field: 2.7–4.3 s vs 6–8 ms with the field bound outside the closure; each task process holds 3.9 MiB vs 2.8 KiB."
 
 QUERY = """
 (call
   target: (dot
-    left: (alias) @ep701.module
-    right: (identifier) @ep701.function)
-  (#any-of? @ep701.module "Task" "Task.Supervisor" "Process")
-  (#any-of? @ep701.function "async" "async_nolink" "start" "start_link" "start_child" "async_stream" "async_stream_nolink" "spawn")
-  (arguments)) @ep701.call
+    left: (alias) @module
+    right: (identifier) @function)
+  (#any-of? @module "Task" "Task.Supervisor" "Process")
+  (#any-of? @function "async" "async_nolink" "start" "start_link" "start_child" "async_stream" "async_stream_nolink" "spawn")
+  (arguments)) @call
 (call
-  target: (identifier) @ep701.local
-  (#any-of? @ep701.local "spawn" "spawn_link" "spawn_monitor")
-  (arguments)) @ep701.call
+  target: (identifier) @local
+  (#any-of? @local "spawn" "spawn_link" "spawn_monitor")
+  (arguments)) @call
 """
 
 _SPAWNERS = frozenset(
@@ -147,7 +142,7 @@ _BUILDERS = frozenset(
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    call = captures["ep701.call"][0]
+    call = captures["call"][0]
     spawner = call_name(call)
     if spawner not in _SPAWNERS:
         return
@@ -256,7 +251,7 @@ RULE = Rule(
     summary="A spawned closure captures a collection built in the same function",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.NONE,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

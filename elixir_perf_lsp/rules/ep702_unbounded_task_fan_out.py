@@ -57,9 +57,19 @@ reported without one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from elixir_perf_lsp.analysis.functions import (
+    Function,
+    capture_refs,
+    element_name,
+    fresh_name,
+    identifier_names,
+    only_clause,
+    read_function,
+    substitute,
+)
+from elixir_perf_lsp.analysis.grouping import pipe_fits
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
@@ -70,35 +80,23 @@ from elixir_perf_lsp.analysis.nodes import (
     text,
 )
 from elixir_perf_lsp.analysis.pipelines import (
-    Function,
     Step,
-    capture_refs,
     chained,
-    element_name,
-    fresh_name,
-    identifier_names,
-    node_text,
     pair_span,
-    pipe_fits,
     previous_step,
-    read_function,
     read_step,
     step_of_call,
-    substitute,
 )
 from elixir_perf_lsp.analysis.shapes import is_small
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures, Node
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "CPU-bound jobs: one `Task.async` per item took 82 ms for 10k items vs 75 ms with `Task.async_stream` (no speed difference), but 100k items cost 114–157 MiB of extra memory vs 6–11 MiB; for a 5 ms I/O-bound job, `max_concurrency: System.schedulers_online()` made 100 items take 302 ms vs 6.3 ms, so the bound must fit the job."
 
 QUERY = """
 (call
-  target: (dot left: (alias) @ep702_module right: (identifier) @ep702_function)
-  (#any-of? @ep702_module "Enum" "Task")
-  (#any-of? @ep702_function "map" "await_many")) @ep702_call
+  target: (dot left: (alias) @module right: (identifier) @function)
+  (#any-of? @module "Enum" "Task")
+  (#any-of? @function "map" "await_many")) @call
 """
 
 _SPAWNERS = frozenset(
@@ -113,7 +111,7 @@ class _Await:
 
 
 def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    step = step_of_call(captures["ep702_call"][0])
+    step = step_of_call(captures["call"][0])
     if step is None:
         return
     awaiting = _awaiting(step)
@@ -204,15 +202,10 @@ def _spawns(node: Node) -> bool:
         return fn.name == "Task.async" and fn.arity == 1
     if fn is not None and fn.kind == "capture" and fn.body is not None:
         return call_name(strip_parens(fn.body)) in _SPAWNERS
-    node = strip_parens(node)
-    if node.type != "anonymous_function":
+    clause = only_clause(node)
+    if clause is None or not clause.body:
         return False
-    clauses = [c for c in node.named_children if c.type == "stab_clause"]
-    body = clauses[0].child_by_field_name("right") if len(clauses) == 1 else None
-    exprs = [c for c in body.named_children if c.type != "comment"] if body is not None else []
-    if not exprs:
-        return False
-    last = strip_parens(exprs[-1])
+    last = strip_parens(clause.body[-1])
     return last.type == "call" and call_name(last) in _SPAWNERS
 
 
@@ -241,7 +234,7 @@ def _fix(spawn: Step, awaiting: _Await, ctx: Context) -> Fix | None:
         content = f"Task.async_stream({function}, {options}){pipe}{results}"
     else:
         start, end = step.node.start_byte, step.node.end_byte
-        subject = node_text(spawn.input, ctx.source)
+        subject = text(spawn.input)
         content = f"Task.async_stream({subject}, {function}, {options}) |> {results}"
         if not pipe_fits(step.node):
             content = f"({content})"
@@ -275,10 +268,8 @@ def _stream_function(spawner: Function, collection: Node) -> str | None:
         refs = []
     if len(args) == 1:
         inner = strip_parens(args[0])
-        if inner.type != "anonymous_function":
-            return None
-        clauses = [c for c in inner.named_children if c.type == "stab_clause"]
-        if len(clauses) != 1 or clauses[0].child_by_field_name("left") is not None:
+        clause = only_clause(inner)
+        if clause is None or clause.head is not None:
             return None
         written = substitute(inner, [(r, p) for r, p in refs if contains(inner, r)])
         return re.sub(r"\Afn\s*", f"fn {param} ", written, count=1)
@@ -304,7 +295,7 @@ RULE = Rule(
     summary="`Task.async` per element of an unbounded collection, then awaited: no concurrency limit",
     severity=Severity.INFORMATION,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

@@ -56,14 +56,9 @@ Interpolated keyword keys and single-quoted atoms are reported without a fix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from elixir_perf_lsp.analysis.atoms import QUERY, atom_creations
 from elixir_perf_lsp.analysis.inputs import from_client
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures
+from elixir_perf_lsp.engine.prelude import *
 
 COST = "100k `String.to_atom/1` calls on distinct strings added 100,000 atoms (3.8 MiB, 9.5% of the default limit of 1,048,576) that stayed after garbage-collecting every process; `String.to_existing_atom/1` added none. Decoding 10,000 JSON bodies of 10 new keys each with Jason's `keys: :atoms` added 100,000 atoms; `keys: :atoms!` added none."
 
@@ -88,7 +83,7 @@ RULE = Rule(
     in_tests=False,
     default=False,
     fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__.replace("{cost}", COST),
+    doc=__doc__,
     cost=COST,
     query=QUERY,
     check=check,

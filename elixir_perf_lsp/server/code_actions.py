@@ -22,6 +22,7 @@ from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
 from elixir_perf_lsp.engine.model import Edit, Fix
 from elixir_perf_lsp.engine.registry import find_rule
 from elixir_perf_lsp.engine.suppression import directive
+from elixir_perf_lsp.positions import line_start
 from elixir_perf_lsp.server.convert import minimal_edit, to_diagnostic, workspace_edit
 from elixir_perf_lsp.server.guard import guarded_async
 from elixir_perf_lsp.urls import rule_url
@@ -66,10 +67,6 @@ def _requested_findings(
     return chosen
 
 
-def _line_start(source: bytes, offset: int) -> int:
-    return max(source.rfind(b"\n", 0, offset), source.rfind(b"\r", 0, offset)) + 1
-
-
 def _eol(source: bytes) -> str:
     return "\r\n" if b"\r\n" in source else "\n"
 
@@ -78,7 +75,7 @@ def disable_line_edit(doc: Document, finding: Finding) -> Edit:
     """`# elixir-perf:disable-for-next-line CODE` above the finding's line, indented
     like it. No reason placeholder: a workspace edit cannot leave the cursor in a
     tabstop, so placeholder text would stay in the code unless edited by hand."""
-    start = _line_start(doc.source, finding.start)
+    start = line_start(doc.source, finding.start)
     indent = doc.source[start : finding.start]
     indent = indent[: len(indent) - len(indent.lstrip(b" \t"))]
     text = f"{indent.decode()}{directive('next-line', [finding.code])}{_eol(doc.source)}"

@@ -277,8 +277,28 @@ def write_manifest(cases: list[Case], path: Path) -> None:
     path.write_text("[\n" + ",\n".join(rows) + "\n]\n", encoding="utf-8")
 
 
+@dataclass
+class HarnessRun:
+    """VMs started by `start_harness`; `finish_harness` waits for their report."""
+
+    procs: list[tuple[subprocess.Popen[bytes], Path]]
+    started: float
+
+    def kill(self) -> None:
+        for proc, _out in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
 def run_harness(cases: list[Case], workdir: Path, timeout: float = 900, jobs: int = 0) -> Report:
-    """Run every runnable case; `jobs` VMs in parallel (default: one per core, at most 2).
+    """Run every runnable case and wait for the report."""
+    return finish_harness(start_harness(cases, workdir, jobs), timeout)
+
+
+def start_harness(cases: list[Case], workdir: Path, jobs: int = 0) -> HarnessRun:
+    """Start the VMs running every runnable case; `jobs` VMs in parallel (default:
+    one per core, at most 2).
 
     Each VM gets every `jobs`-th case; a VM is one `elixir` process compiling
     its cases' modules and writing one JSON line per case.
@@ -290,29 +310,42 @@ def run_harness(cases: list[Case], workdir: Path, timeout: float = 900, jobs: in
     jobs = jobs or max(1, min(2, os.cpu_count() or 1))
     shards = [runnable[i::jobs] for i in range(jobs) if runnable[i::jobs]] or [[]]
     started = time.monotonic()
-    procs: list[tuple[subprocess.Popen[str], Path]] = []
+    procs: list[tuple[subprocess.Popen[bytes], Path]] = []
     for index, shard in enumerate(shards):
         manifest = workdir / f"manifest{index}.exs"
         out = workdir / f"report{index}.jsonl"
         write_manifest(shard, manifest)
-        proc = subprocess.Popen(
-            [elixir, str(HARNESS), str(manifest), str(out)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=workdir,
-        )
+        # Output goes to files, not pipes: nobody reads while the VMs run in the
+        # background, and a full pipe would stall them.
+        with (
+            out.with_suffix(".stdout").open("wb") as stdout,
+            out.with_suffix(".stderr").open("wb") as stderr,
+        ):
+            proc = subprocess.Popen(
+                [elixir, str(HARNESS), str(manifest), str(out)],
+                stdout=stdout,
+                stderr=stderr,
+                cwd=workdir,
+            )
         procs.append((proc, out))
+    return HarnessRun(procs, started)
+
+
+def finish_harness(run: HarnessRun, timeout: float = 900) -> Report:
+    """Wait for the VMs of `run` and read their report."""
+    procs, started = run.procs, run.started
     report: Report | None = None
     errors: list[str] = []
     stderr_all: list[str] = []
     for proc, out in procs:
         try:
-            stdout, stderr = proc.communicate(timeout=timeout)
+            proc.wait(timeout=max(0.0, started + timeout - time.monotonic()))
         except subprocess.TimeoutExpired:
             proc.kill()
-            stdout, stderr = proc.communicate()
+            proc.wait()
             errors.append(f"harness timed out after {timeout} s")
+        stdout = out.with_suffix(".stdout").read_text(encoding="utf-8", errors="replace")
+        stderr = out.with_suffix(".stderr").read_text(encoding="utf-8", errors="replace")
         stderr_all.append(stderr)
         lines = out.read_text(encoding="utf-8").splitlines() if out.exists() else []
         if proc.returncode != 0 or not lines:

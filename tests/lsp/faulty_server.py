@@ -19,8 +19,8 @@ def main() -> int:
     def patched(source, options, scope=None):  # type: ignore[no-untyped-def]
         combined = original(source, options, scope)
         owners = tuple(
-            dataclasses.replace(r, check=explode) if r.code == "EP101" else r
-            for r in combined.owners
+            tuple(dataclasses.replace(r, check=explode) if r.code == "EP101" else r for r in group)
+            for group in combined.owners
         )
         return analyze_module._CombinedQuery(combined.query, owners)
 

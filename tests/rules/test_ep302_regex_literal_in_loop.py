@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from elixir_perf_lsp import syntax
+from functools import partial
+
 from elixir_perf_lsp.engine import Target
 from tests.helpers import findings, fixed
 
@@ -14,10 +15,7 @@ def loop_fn(body: str) -> str:
     return f"def f(xs) do\n{body}end\n"
 
 
-def only_fix(source: str, target: Target = OTP28) -> str:
-    result = fixed(source, CODE, target=target)
-    assert not syntax.parse(result.encode()).root_node.has_error
-    return result
+only_fix = partial(fixed, code=CODE, target=OTP28)
 
 
 EACH = loop_fn("  Enum.each(xs, fn x -> IO.puts(x =~ ~r/a+/) end)\n")

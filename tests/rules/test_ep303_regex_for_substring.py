@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine import Target
 from tests.helpers import findings, fixed
 
 CODE = "EP303"
 
 
-def fix(source: str, unsafe: bool = False, target: Target | None = None) -> str:
-    result = fixed(source, CODE, unsafe=unsafe, target=target)
-    assert not syntax.parse(result.encode()).root_node.has_error
-    return result
+fix = partial(fixed, code=CODE)
 
 
 @pytest.mark.parametrize(

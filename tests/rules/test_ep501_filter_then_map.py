@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine.model import Applicability, Finding, Severity
 from tests.helpers import findings, fixed
 
@@ -16,10 +17,7 @@ def _one(source: str) -> Finding:
     return finding
 
 
-def _fix(source: str, unsafe: bool = False) -> str:
-    result = fixed(source, CODE, unsafe=unsafe)
-    assert not syntax.parse(result.encode()).root_node.has_error
-    return result
+_fix = partial(fixed, code=CODE)
 
 
 @pytest.mark.parametrize(

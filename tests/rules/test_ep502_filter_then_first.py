@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine.model import Applicability, Severity
 from tests.helpers import findings, fixed
 
 CODE = "EP502"
 
 
-def _fix(source: str, unsafe: bool = False) -> str:
-    result = fixed(source, CODE, unsafe=unsafe)
-    assert not syntax.parse(result.encode()).root_node.has_error
-    return result
+_fix = partial(fixed, code=CODE)
 
 
 @pytest.mark.parametrize(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-from elixir_perf_lsp import syntax
 from tests.helpers import findings, fixed
 
 CODE = "EP801"
 
 
-def unsafe_fix(source: str) -> str:
-    result = fixed(source, CODE, unsafe=True)
-    assert not syntax.parse(result.encode()).root_node.has_error
-    return result
+unsafe_fix = partial(fixed, code=CODE, unsafe=True)
 
 
 @pytest.mark.parametrize(
