@@ -24,6 +24,9 @@ from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
 from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, suppressed
+from elixir_perf_lsp.project.index import ProjectIndex
+from elixir_perf_lsp.project.summary import summarise_with_sites
+from elixir_perf_lsp.project.through_calls import through_call_findings
 from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 
 log = logging.getLogger(__name__)
@@ -78,8 +81,15 @@ def analyze(
     source: bytes,
     tree: syntax.Tree | None = None,
     options: Options | None = None,
+    project: ProjectIndex | None = None,
+    path: str = "",
 ) -> Analysis:
-    """Findings for `source`, sorted by position."""
+    """Findings for `source`, sorted by position.
+
+    With `project`, loops calling functions of other files are judged by their
+    summaries, and `source`'s own summary replaces the one indexed for `path`
+    (the text analysed wins over the disk copy). Without, the file is its own project.
+    """
     options = options or Options()
     reason = too_large(source)
     if reason is not None:
@@ -87,7 +97,24 @@ def analyze(
     tree = tree or syntax.parse(source)
     with memo.scope(tree.root_node):
         raw, rule_errors = collect(source, tree.root_node, options)
+        raw += across_functions(source, tree.root_node, options, project, path)
         return finish(source, tree.root_node, options, raw, rule_errors)
+
+
+def across_functions(
+    source: bytes,
+    root: syntax.Node,
+    options: Options,
+    project: ProjectIndex | None,
+    path: str,
+) -> list[Finding]:
+    """Findings of loops calling project functions with costly effects (through_calls)."""
+    if not any(r.effect and options.selection.enables(r.code) for r in all_rules()):
+        return []
+    summary, sites = summarise_with_sites(path, source, root)
+    index = project if project is not None else ProjectIndex()
+    index.update(summary)
+    return through_call_findings(sites, index, options, path)
 
 
 def collect(

@@ -90,6 +90,11 @@ class Rule:
     # False: measured precision on real projects is below the default set's bar, so
     # the rule runs only when selected by its exact code (docs/rules/README.md).
     default: bool = True
+    # An effect kind of the project index ("db_write", "db_read", "file_append"):
+    # the rule also reports a loop calling a project function that performs it,
+    # however deep (`project.through_calls`), with `through_call_advice` as advice.
+    effect: str = ""
+    through_call_advice: str = ""
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"EP\d{3}", self.code) or int(self.code[2]) not in CODE_FAMILIES:

@@ -233,6 +233,10 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
+    effect="file_append",
+    through_call_advice=(
+        "the file is opened and closed per element; open it once (`File.open!/3` + `IO.binwrite/2`) or build the iodata and write it once"
+    ),
     bad=(
         Example(
             "Enum.each(lines, fn line -> File.write!(path, line, [:append]) end)\n",

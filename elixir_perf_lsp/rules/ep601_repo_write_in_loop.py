@@ -122,6 +122,10 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
+    effect="db_write",
+    through_call_advice=(
+        "one database round trip each; collect the rows and write them once (`Repo.insert_all/3`, `update_all`/`delete_all` with `where: x.id in ^ids`, or an `Ecto.Multi`)"
+    ),
     bad=(
         Example(
             "def import(rows) do\n"

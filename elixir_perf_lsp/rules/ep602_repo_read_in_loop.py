@@ -102,6 +102,10 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
+    effect="db_read",
+    through_call_advice=(
+        "one query per element (N+1); load the rows for all elements in one query (`where: x.id in ^ids`, a `join`, or `preload` on the list) and look them up in a map"
+    ),
     bad=(
         Example(
             "def with_authors(posts) do\n"

@@ -1,0 +1,96 @@
+"""Loops whose body calls a project function that performs a costly effect.
+
+The rules that own an effect kind (`Rule.effect`: EP601 writes, EP602 reads,
+EP401 appending file writes) see the repo call or the file write only when it is
+spelled inside the loop. Here each call site of the analysed file (a call, a
+pipeline stage or a capture like `&create_activity/1`) that may reach a project
+function is resolved through the index; when the callee performs the effect,
+itself or through further calls, and the site runs once per element of a
+collection (`per_element_loop`: not over a literal list, not over chunks), the
+owning rule reports it, naming the chain, with the underlying call as related
+information.
+
+These findings depend on other functions and files, so they are recomputed on
+every analysis, never reused by incremental re-analysis.
+"""
+
+from __future__ import annotations
+
+from elixir_perf_lsp.analysis.ecto import per_element_loop
+from elixir_perf_lsp.analysis.scope import describe_loop
+from elixir_perf_lsp.engine.model import Finding, Related
+from elixir_perf_lsp.engine.options import Options
+from elixir_perf_lsp.engine.registry import all_rules
+from elixir_perf_lsp.engine.rule import Rule
+from elixir_perf_lsp.project.index import Chain, ProjectIndex
+from elixir_perf_lsp.project.summary import CallSite, Key
+
+# Per-element HTTP requests are indexed but reported by no rule yet (see the README).
+_KINDS = frozenset({"db_write", "db_read", "file_append"})
+
+
+def through_call_findings(
+    sites: list[CallSite], index: ProjectIndex, options: Options, path: str
+) -> list[Finding]:
+    rules = [r for r in all_rules() if r.effect in _KINDS and options.selection.enables(r.code)]
+    if not rules or not sites:
+        return []
+    out: list[Finding] = []
+    for site in sites:
+        callee = index.resolve(site.ref)
+        if callee is None or callee.key == site.caller:
+            continue
+        found = [
+            (rule, chain)
+            for rule in rules
+            if (chain := index.chain(callee.key, rule.effect)) is not None
+        ]
+        if not found:
+            continue
+        loop = per_element_loop(site.call)
+        if loop is None:
+            continue
+        for rule, chain in found:
+            out.append(_finding(rule, site, chain, describe_loop(loop), options, path))
+    return out
+
+
+def _finding(
+    rule: Rule,
+    site: CallSite,
+    chain: Chain,
+    loop: str,
+    options: Options,
+    path: str,
+) -> Finding:
+    caller_module = site.caller[0]
+    names = [_name(key, caller_module) for key in chain.functions]
+    via = f" (through {', '.join(f'`{n}`' for n in names[1:])})" if len(names) > 1 else ""
+    message = (
+        f"`{names[0]}` runs `{chain.effect.label}`{via} once per element of {loop}; "
+        f"{rule.through_call_advice}"
+    )
+    place = chain.effect.place
+    if place.path == path:
+        place = type(place)("", place.row, place.start_column, place.end_column, place.line)
+    last = names[-1]
+    related = (Related(place, f"`{last}` calls `{chain.effect.label}` here"),)
+    severity = options.severity.get(rule.code) or rule.severity
+    return Finding(
+        rule.code,
+        rule.name,
+        message,
+        site.node.start_byte,
+        site.node.end_byte,
+        severity,
+        None,
+        rule.in_tests,
+        related,
+    )
+
+
+def _name(key: Key, caller_module: str) -> str:
+    module, name, arity = key
+    if module == caller_module:
+        return f"{name}/{arity}"
+    return f"{module}.{name}/{arity}"
