@@ -27,6 +27,8 @@ from elixir_perf_lsp.config import (
 from elixir_perf_lsp.engine import Analysis, Finding, Options, analyze
 from elixir_perf_lsp.engine.fixes import fix_all
 from elixir_perf_lsp.output.records import LocatedFinding, locate
+from elixir_perf_lsp.project.build import index_key
+from elixir_perf_lsp.project.index import ProjectIndex
 
 EXTENSIONS = (".ex", ".exs")
 _SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
@@ -95,9 +97,11 @@ def check_file(
     settings: CheckSettings,
     stdin: bytes | None = None,
     explicit: bool = True,
+    project: ProjectIndex | None = None,
 ) -> FileResult:
     """Check one file; `explicit` files were named on the command line, so config
-    excludes do not apply to them (as in ruff)."""
+    excludes do not apply to them (as in ruff). With `project`, loops calling
+    functions of other files are judged by their summaries."""
     filename = str(path)
     result = FileResult(filename)
     try:
@@ -123,6 +127,7 @@ def check_file(
         result.errors.append(f"{filename}: {problem}")
         return result
     options = resolved.options
+    key = index_key(path)
 
     # fix_all's last round analyses the final text; `check` reports on that same
     # text, so each distinct text is analysed once.
@@ -130,7 +135,7 @@ def check_file(
 
     def analysis_of(data: bytes) -> Analysis:
         if data not in analyses:
-            analyses[data] = analyze(data, options=options)
+            analyses[data] = analyze(data, options=options, project=project, path=key)
         return analyses[data]
 
     def run(data: bytes) -> list[Finding]:

@@ -16,6 +16,8 @@ from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, par
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.output.render import render_json, render_text
+from elixir_perf_lsp.project.build import index_for
+from elixir_perf_lsp.project.index import ProjectIndex
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Below this many files per worker, a process pool costs more than it saves.
@@ -82,7 +84,8 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
     paths = list(args.paths)
     if args.stdin_filename is not None or paths == ["-"]:
         name = args.stdin_filename or "-"
-        yield check_file(name, settings, stdin=sys.stdin.buffer.read())
+        project = index_for([Path(name)]) if name != "-" else None
+        yield check_file(name, settings, stdin=sys.stdin.buffer.read(), project=project)
         return
     found = list(discover(paths, settings.cli, settings.config_override))
     for item in found:
@@ -92,8 +95,10 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
     if args.force_exclude:
         # Tools that pass file names (pre-commit, editors) want excludes honoured too.
         jobs = [(path, False) for path, _explicit in jobs]
+    # The whole project is indexed even for one file: its loops may call any module.
+    project = index_for([path for path, _explicit in jobs])
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
-        for result in _run_jobs(jobs, settings):
+        for result in _run_jobs(jobs, settings, project):
             advance()
             if not result.excluded:
                 yield result
@@ -132,19 +137,33 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
         yield advance
 
 
+# A worker's copy of the project index, sent once per worker rather than per file.
+_worker_project: ProjectIndex | None = None
+
+
+def _set_project(project: ProjectIndex | None) -> None:
+    global _worker_project
+    _worker_project = project
+
+
 def _check_job(job: tuple[tuple[Path, bool], CheckSettings]) -> FileResult:
     (path, explicit), settings = job
-    return check_file(path, settings, explicit=explicit)
+    return check_file(path, settings, explicit=explicit, project=_worker_project)
 
 
-def _run_jobs(jobs: list[tuple[Path, bool]], settings: CheckSettings) -> Iterator[FileResult]:
+def _run_jobs(
+    jobs: list[tuple[Path, bool]], settings: CheckSettings, project: ProjectIndex | None
+) -> Iterator[FileResult]:
     """Check files on every core; results come back in input order."""
+    _set_project(project)
     workers = min(os.cpu_count() or 1, max(1, len(jobs) // PER_WORKER))
     if workers <= 1:
         for job in jobs:
             yield _check_job((job, settings))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_set_project, initargs=(project,)
+    ) as pool:
         yield from pool.map(_check_job, [(job, settings) for job in jobs], chunksize=8)
 
 

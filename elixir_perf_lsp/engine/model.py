@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 
+from elixir_perf_lsp.positions import Encoding, decode, units
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -63,6 +65,13 @@ class Place:
     start_column: int
     end_column: int
     line: bytes
+
+    def columns(self, encoding: Encoding) -> tuple[int, int]:
+        """Start and end columns on `row`, in code units of `encoding`."""
+        before = decode(self.line[: self.start_column])
+        inside = decode(self.line[self.start_column : self.end_column])
+        start = units(before, encoding)
+        return start, start + units(inside, encoding)
 
 
 @dataclass(frozen=True)

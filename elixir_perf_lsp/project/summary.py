@@ -21,7 +21,7 @@ from functools import cache
 from typing import Literal
 
 from elixir_perf_lsp import syntax
-from elixir_perf_lsp.analysis.ecto import repo_call
+from elixir_perf_lsp.analysis.ecto import is_repo_module, repo_call
 from elixir_perf_lsp.analysis.nodes import (
     DEF_KEYWORDS,
     Definition,
@@ -402,7 +402,7 @@ class _Summariser:
             return  # module-level code runs at compile time
         arity, node = self._arity(call)
         if written is not None:
-            effect = self._effect(call, written, name, arity)
+            effect = self._effect(call, written, module.expand(written) or written, name, arity)
             if effect is not None:
                 owner.summary.effects.append(effect)
                 return
@@ -461,18 +461,18 @@ class _Summariser:
                 return arity, parent.parent
         return len(call_args(call)) + (1 if pipe_source(call) is not None else 0), call
 
-    def _effect(self, call: Node, written: str, name: str, arity: int) -> Effect | None:
+    def _effect(self, call: Node, written: str, full: str, name: str, arity: int) -> Effect | None:
         kind: EffectKind | None = None
-        if repo_call(call) is not None:
+        if is_repo_module(written) or is_repo_module(full):
             if name in DB_WRITES:
                 kind = "db_write"
             elif name in DB_READS:
                 kind = "db_read"
             if kind is not None and self._in_transaction(call):
                 return None
-        elif written == "File" and name in ("write", "write!") and self._appends(call):
+        elif full == "File" and name in ("write", "write!") and self._appends(call):
             kind = "file_append"
-        elif name in _HTTP.get(written, ()):
+        elif name in _HTTP.get(full, ()):
             kind = "http"
         if kind is None:
             return None
