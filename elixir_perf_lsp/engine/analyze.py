@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis import memo
@@ -24,10 +25,10 @@ from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
 from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, suppressed
-from elixir_perf_lsp.project.index import ProjectIndex
-from elixir_perf_lsp.project.summary import summarise_with_sites
-from elixir_perf_lsp.project.through_calls import through_call_findings
 from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
+
+if TYPE_CHECKING:
+    from elixir_perf_lsp.project.index import ProjectIndex
 
 log = logging.getLogger(__name__)
 TIMEOUT_PREFIX = "analysis stopped after"
@@ -111,6 +112,12 @@ def across_functions(
     """Findings of loops calling project functions with costly effects (through_calls)."""
     if not any(r.effect and options.selection.enables(r.code) for r in all_rules()):
         return []
+    # Imported here: the project package reads the engine's model, so importing it
+    # at the top would make `import elixir_perf_lsp.project...` first a cycle.
+    from elixir_perf_lsp.project.index import ProjectIndex
+    from elixir_perf_lsp.project.summary import summarise_with_sites
+    from elixir_perf_lsp.project.through_calls import through_call_findings
+
     summary, sites = summarise_with_sites(path, source, root)
     index = project if project is not None else ProjectIndex()
     index.update(summary)

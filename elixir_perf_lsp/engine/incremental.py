@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis import memo
@@ -33,7 +34,9 @@ from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.engine.model import Finding
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
-from elixir_perf_lsp.project.index import ProjectIndex
+
+if TYPE_CHECKING:
+    from elixir_perf_lsp.project.index import ProjectIndex
 
 
 def reanalyze(

@@ -132,6 +132,52 @@ _NOT_CALLS = frozenset(
 )
 
 
+# Library modules whose functions are neither project functions nor effects.
+_LIBRARY = frozenset(
+    {
+        "Enum",
+        "Map",
+        "List",
+        "Keyword",
+        "String",
+        "Integer",
+        "Float",
+        "Kernel",
+        "Stream",
+        "MapSet",
+        "Tuple",
+        "Atom",
+        "Access",
+        "Path",
+        "IO",
+        "Logger",
+        "DateTime",
+        "NaiveDateTime",
+        "Date",
+        "Time",
+        "Decimal",
+        "Jason",
+        "Ecto.Changeset",
+        "Ecto.Query",
+        "Plug.Conn",
+        "Phoenix.Controller",
+        "Phoenix.LiveView",
+        "Phoenix.Component",
+        "Process",
+        "GenServer",
+        "Application",
+        "System",
+        "Base",
+        "URI",
+        "Regex",
+        ":erlang",
+        ":lists",
+        ":maps",
+        ":ets",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Effect:
     kind: EffectKind
@@ -394,8 +440,8 @@ class _Summariser:
     # --- calls ---------------------------------------------------------------
 
     def _call(self, call: Node, written: str | None, name: str) -> None:
-        if written is None and name in _NOT_CALLS:
-            return
+        if name in _NOT_CALLS if written is None else written in _LIBRARY:
+            return  # most calls in a file: decided before any tree walking
         owner = self._def_at(call.start_byte)
         module = self._module_at(call.start_byte)
         if owner is None or module is None:

@@ -3,6 +3,10 @@ Flags `File.write/2,3` and `File.write!/2,3` inside a loop body (an `Enum`/
 `Stream` callback, a `for` body, a recursive clause) when they append
 (`[:append]`) or write to a path that does not change between iterations.
 
+Across functions: a loop calling a project function that appends to a file with
+`File.write(!)/3` and `[:append]` (itself or through further calls) is reported
+at the call, with the write as related information.
+
 ## Why is this bad?
 Each call opens the file, writes, and closes it again: a system call round trip
 and a file-server process per element. Opening the file once, or building the

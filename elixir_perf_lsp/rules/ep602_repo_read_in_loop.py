@@ -11,6 +11,15 @@ Not flagged: a read over `Enum.chunk_every`/`Stream.chunk_every` batches (one
 query per batch is the fix, not the problem), reads in a transaction body,
 receive loops, and repos reached through a variable.
 
+Across functions and modules: a loop whose body calls a project function that
+performs a read itself or through further calls (`Enum.each(attrs,
+&create_activity/1)` where `create_activity/1` calls `Repo.insert/1`, or a
+controller mapping `&Accounts.get_user!/1` over ids) is reported at the call,
+naming the chain, with the underlying repo call as related information. `check`
+indexes the whole mix project (umbrella apps included, `deps/` not) for this;
+functions that only build a query, batch (`insert_all`, `update_all`,
+`delete_all`) or wrap their work in `Repo.transaction`/`Ecto.Multi` do not count.
+
 ## Why is this bad?
 This is the N+1 query: one query for the list, then one more per element, each
 a database round trip. Loading the associations with `preload` (one extra query
