@@ -40,15 +40,17 @@ class ProjectIndex:
         self._owner: dict[Key, str] = {}
         self._defined_in: dict[Key, list[str]] = {}
         self._chains: dict[tuple[Key, str], Chain | None] = {}
-        # Bumped whenever a summary changes: lets callers tell whether their
-        # cross-module findings may be stale.
+        # Bumped whenever what a summary says changes (not where it says it): lets
+        # callers tell whether their findings across modules may be stale.
         self.generation = 0
 
     def update(self, summary: FileSummary) -> bool:
-        """Put `summary` in place of its file's previous one; whether anything changed."""
+        """Put `summary` in place of its file's previous one; whether what it says
+        changed (effects or calls; a moved call only refreshes its location)."""
         previous = self.files.get(summary.path)
         if previous == summary:
             return False
+        moved_only = previous is not None and previous.shape() == summary.shape()
         if previous is not None:
             self._unlink(previous)
             del self.files[summary.path]
@@ -57,7 +59,10 @@ class ProjectIndex:
             self._functions[key] = function
             self._owner[key] = summary.path
             self._defined_in.setdefault(key, []).append(summary.path)
-        self._changed()
+        self._chains.clear()
+        if moved_only:
+            return False
+        self.generation += 1
         return True
 
     def remove(self, path: str) -> bool:
@@ -66,7 +71,8 @@ class ProjectIndex:
             return False
         self._unlink(previous)
         del self.files[path]
-        self._changed()
+        self._chains.clear()
+        self.generation += 1
         return True
 
     def _unlink(self, summary: FileSummary) -> None:
@@ -83,10 +89,6 @@ class ProjectIndex:
             if paths:
                 self._owner[key] = paths[-1]
                 self._functions[key] = self.files[paths[-1]].functions[key]
-
-    def _changed(self) -> None:
-        self._chains.clear()
-        self.generation += 1
 
     def resolve(self, ref: CallRef) -> FunctionSummary | None:
         for module in ref.modules:

@@ -223,6 +223,14 @@ class FileSummary:
             and self.functions == other.functions
         )
 
+    def shape(self) -> frozenset[tuple[Key, tuple[tuple[str, str], ...], tuple[CallRef, ...]]]:
+        """What callers' findings depend on: effects and calls, not where they are
+        written (an edit above a function moves its effects without changing them)."""
+        return frozenset(
+            (key, tuple((e.kind, e.label) for e in f.effects), tuple(f.calls))
+            for key, f in self.functions.items()
+        )
+
 
 _QUERY = """
 (call target: (identifier) @local) @call

@@ -19,10 +19,18 @@ class ElixirPerfServer(LanguageServer):
 
 
 def create_server() -> ElixirPerfServer:
-    from elixir_perf_lsp.server import code_actions, debug, hover, lifecycle, sync, workspace
+    from elixir_perf_lsp.server import (
+        code_actions,
+        debug,
+        hover,
+        lifecycle,
+        project,
+        sync,
+        workspace,
+    )
 
     server = ElixirPerfServer()
-    for module in (lifecycle, sync, code_actions, hover, debug, workspace):
+    for module in (lifecycle, sync, code_actions, hover, debug, workspace, project):
         module.register(server)
     return server
 

@@ -10,7 +10,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from elixir_perf_lsp.config import ConfigError
-from elixir_perf_lsp.server import workspace
+from elixir_perf_lsp.server import project, workspace
 from elixir_perf_lsp.server.convert import encoding_of
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 from elixir_perf_lsp.server.settings import is_for_us, parse_settings
@@ -68,6 +68,7 @@ def register(server: ElixirPerfServer) -> None:
             relint_all(ls)
         flush_errors(ls)
         workspace.settings_changed(ls)  # scans the workspace when the setting is on
+        project.start_indexing(ls)  # in the background: local findings come first
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(

@@ -15,12 +15,20 @@ from elixir_perf_lsp.engine import Analysis, Options, analyze
 from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.positions import Encoding
+from elixir_perf_lsp.project.build import index_key
+from elixir_perf_lsp.project.index import ProjectIndex
 from elixir_perf_lsp.server.settings import EditorSettings
 
 log = logging.getLogger(__name__)
 
 # Source bytes of the buffers whose trees stay in memory (trees take ~20x that).
 TREE_BUDGET_BYTES = 2 * 1024 * 1024
+
+
+def project_path(uri: str) -> str:
+    """How the project index names the file behind `uri` ("" when it has none)."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return index_key(path) if path else ""
 
 
 @dataclass
@@ -34,6 +42,11 @@ class Session:
     # Documents holding a parsed tree, least recently used first.
     _recent: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _analyses: dict[str, tuple[int | None, Analysis]] = field(default_factory=dict)
+    # The project index once built in the background (server/project.py), and the
+    # index generation each cached analysis saw: findings across modules go stale
+    # when another file's summary changes.
+    project: ProjectIndex | None = None
+    _seen_generation: dict[str, int] = field(default_factory=dict)
     _reported_errors: set[str] = field(default_factory=set)
     # User-visible messages not yet shown: (level, text), level "error" or "warning".
     pending_messages: list[tuple[str, str]] = field(default_factory=list)
@@ -74,9 +87,19 @@ class Session:
 
     def close(self, uri: str) -> None:
         self._failed_rules.pop(uri, None)
+        self._seen_generation.pop(uri, None)
         self.documents.pop(uri, None)
         self._analyses.pop(uri, None)
         self._recent.pop(uri, None)
+
+    def stale(self) -> list[Document]:
+        """Open documents whose last analysis saw an older project index."""
+        generation = self.project.generation if self.project is not None else -1
+        return [
+            doc
+            for uri, doc in self.documents.items()
+            if uri in self._analyses and self._seen_generation.get(uri, -1) != generation
+        ]
 
     def invalidate(self) -> None:
         """Settings changed: every analysis must be redone."""
@@ -106,7 +129,12 @@ class Session:
 
     def analysis(self, doc: Document) -> Analysis:
         cached = self._analyses.get(doc.uri)
-        if cached is not None and cached[0] == doc.version:
+        generation = self.project.generation if self.project is not None else -1
+        if (
+            cached is not None
+            and cached[0] == doc.version
+            and self._seen_generation.get(doc.uri, -1) == generation
+        ):
             return cached[1]
         self.touch(doc)
         pending, doc.pending = doc.pending, None
@@ -119,12 +147,16 @@ class Session:
         else:
             options = self._options_for(doc.uri)
             previous = cached[1] if cached is not None else None
+            path = project_path(doc.uri)
+            project = self.project if path else None  # an untitled buffer is no module of it
             if previous is not None and pending is not None and previous.skipped is None:
-                result = reanalyze(previous, doc.source, doc.tree, pending, options)
+                result = reanalyze(previous, doc.source, doc.tree, pending, options, project, path)
             else:
-                result = analyze(doc.source, doc.tree, options)
+                result = analyze(doc.source, doc.tree, options, project, path)
         self._note(doc, result)
         self._analyses[doc.uri] = (doc.version, result)
+        # After the analysis: it put this buffer's own summary in the index.
+        self._seen_generation[doc.uri] = self.project.generation if self.project is not None else -1
         return result
 
     def _options_for(self, uri: str) -> Options:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from elixir_perf_lsp.document import Document, TextChange
-from elixir_perf_lsp.server import workspace
+from elixir_perf_lsp.server import project, workspace
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 
@@ -21,6 +21,7 @@ _pending: dict[str, asyncio.Task[None]] = {}
 
 def diagnostics_for(ls: ElixirPerfServer, doc: Document) -> list[types.Diagnostic]:
     analysis = ls.session.analysis(doc)
+    project.refresh_stale(ls)  # this buffer's summary may have changed what others call
     return [to_diagnostic(doc, f) for f in analysis.findings]
 
 
@@ -113,6 +114,7 @@ def register(server: ElixirPerfServer) -> None:
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
         workspace.file_closed(ls, uri)  # with workspace diagnostics on: report it from disk
+        project.file_closed(ls, uri)  # the disk copy is the project's again
 
     # pygls sets `workspace_diagnostics` from whether workspace/diagnostic has a
     # handler: workspace.py registers one at initialize when the setting is on.

@@ -201,7 +201,7 @@ def _update(ls: ElixirPerfServer, state: WorkspaceState, uri: str, path: Path) -
 # --- the scan -----------------------------------------------------------------------
 
 
-class _Progress:
+class Progress:
     """Server-initiated work-done progress, when the client supports it."""
 
     def __init__(self, ls: ElixirPerfServer, token: str | None) -> None:
@@ -209,7 +209,7 @@ class _Progress:
         self._last = -1
 
     @classmethod
-    async def start(cls, ls: ElixirPerfServer) -> _Progress:
+    async def start(cls, ls: ElixirPerfServer, title: str = PROGRESS_TITLE) -> Progress:
         window = ls.client_capabilities.window
         if not (window and window.work_done_progress):
             return cls(ls, None)
@@ -226,7 +226,7 @@ class _Progress:
         ls.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(
-                title=PROGRESS_TITLE, cancellable=True, message="finding files", percentage=0
+                title=title, cancellable=True, message="finding files", percentage=0
             ),
         )
         return cls(ls, token)
@@ -266,7 +266,7 @@ def _discover(paths: list[Path], layer: Layer, config_file: Path | None) -> list
 async def _scan(ls: ElixirPerfServer, state: WorkspaceState) -> None:
     from elixir_perf_lsp.server.lifecycle import flush_errors
 
-    progress = await _Progress.start(ls)
+    progress = await Progress.start(ls)
     outcome = "cancelled"
     checked = 0
     try:
