@@ -121,7 +121,7 @@ def across_functions(
     summary, sites = summarise_with_sites(path, source, root)
     index = project if project is not None else ProjectIndex()
     index.update(summary)
-    return through_call_findings(sites, index, options, path)
+    return through_call_findings(root, sites, index, options, path)
 
 
 def collect(

@@ -15,7 +15,6 @@ Not effects: a repo call inside `Repo.transaction(...)` or an `Ecto.Multi` call
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal
@@ -205,8 +204,10 @@ class FunctionSummary:
 class CallSite:
     """A call in the analysed file to a function that may be a project one."""
 
-    node: Node  # what a finding covers: the call, or the whole capture
-    call: Node  # the call or captured name, for asking which loop runs it
+    start: int  # what a finding covers: the call, or the whole capture
+    end: int
+    call_start: int  # the call or captured name, for asking which loop runs it
+    call_end: int
     caller: Key
     ref: CallRef
 
@@ -247,11 +248,10 @@ def _query() -> syntax.Query:
 @dataclass
 class _Module:
     name: str  # "" for defimpl/defprotocol bodies: dispatched, never called by name
-    start: int
-    end: int
     parent: _Module | None
     aliases: dict[str, str] = field(default_factory=dict)
     imports: list[str] = field(default_factory=list)
+    _context: tuple[object, ...] | None = None
 
     def expand(self, written: str) -> str | None:
         """The full module name `written` refers to here."""
@@ -275,204 +275,270 @@ class _Module:
             scope = scope.parent
         return tuple(out)
 
+    def context(self) -> tuple[object, ...]:
+        """Everything a function's summary depends on besides its own text."""
+        if self._context is None:
+            chain: list[_Module] = []
+            scope: _Module | None = self
+            while scope is not None:
+                chain.append(scope)
+                scope = scope.parent
+            aliases: dict[str, str] = {}
+            for outer in reversed(chain):
+                aliases.update(outer.aliases)
+            self._context = (self.name, tuple(sorted(aliases.items())), self.candidates())
+        return self._context
 
-@dataclass
-class _Def:
-    start: int
-    end: int
+
+# --- one function clause, summarised alone and cached -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _RelativeEffect:
+    kind: EffectKind
+    label: str
+    row: int  # rows below the clause's first row
+    start_column: int
+    end_column: int
+    line: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    """A clause's summary with positions relative to its start, so an edit
+    elsewhere in the file (which moves it) reuses it as it is."""
+
     keys: tuple[Key, ...]
-    summary: FunctionSummary
+    delegate: CallRef | None
+    effects: tuple[_RelativeEffect, ...]
+    calls: tuple[CallRef, ...]
+    # (start, end, call start, call end, ref), byte offsets from the clause start.
+    sites: tuple[tuple[int, int, int, int, CallRef], ...]
+
+
+# Clause summaries by (clause text, its first column, module context). A keystroke
+# re-summarises the clause it touched; the rest of the file comes from here.
+_CACHE: dict[tuple[bytes, int, tuple[object, ...]], _Clause | None] = {}
+_CACHE_LIMIT = 50_000
 
 
 def summarise(path: str, source: bytes, root: Node) -> FileSummary:
-    return _Summariser(path, source, root, keep_sites=False).run()[0]
+    return summarise_with_sites(path, source, root)[0]
 
 
 def summarise_with_sites(
     path: str, source: bytes, root: Node
 ) -> tuple[FileSummary, list[CallSite]]:
     """The summary, and every call site that may reach a project function (for the
-    loop checks of the file being analysed; sites hold nodes, so they are not kept)."""
-    return _Summariser(path, source, root, keep_sites=True).run()
+    loop checks of the file being analysed)."""
+    summary = FileSummary(path)
+    sites: list[CallSite] = []
+    for form, module in _forms(root):
+        key = (source[form.start_byte : form.end_byte], form.start_point[1], module.context())
+        if key in _CACHE:
+            clause = _CACHE[key]
+        else:
+            if len(_CACHE) >= _CACHE_LIMIT:
+                _CACHE.clear()
+            clause = _CACHE[key] = _summarise_clause(form, module, source)
+        if clause is not None:
+            _add(summary, sites, clause, form, path)
+    return summary, sites
 
 
-class _Summariser:
-    def __init__(self, path: str, source: bytes, root: Node, keep_sites: bool) -> None:
-        self.path = path
-        self.source = source
-        self.root = root
-        self.keep_sites = keep_sites
-        self.modules: list[_Module] = []
-        self.defs: list[_Def] = []
-        self.summary = FileSummary(path)
-        self.sites: list[CallSite] = []
+def _add(
+    summary: FileSummary, sites: list[CallSite], clause: _Clause, form: Node, path: str
+) -> None:
+    function = summary.functions.get(clause.keys[-1])
+    if function is None:
+        function = FunctionSummary(clause.keys[-1])
+        for key in clause.keys:
+            summary.functions[key] = function
+    row, base = form.start_point[0], form.start_byte
+    function.effects.extend(
+        Effect(e.kind, e.label, Place(path, row + e.row, e.start_column, e.end_column, e.line))
+        for e in clause.effects
+    )
+    for ref in clause.calls:
+        if ref not in function.calls:
+            function.calls.append(ref)
+    sites.extend(
+        CallSite(base + s, base + e, base + cs, base + ce, function.key, ref)
+        for s, e, cs, ce, ref in clause.sites
+    )
 
-    def run(self) -> tuple[FileSummary, list[CallSite]]:
-        matches = list(syntax.iter_matches(_query(), self.root))
-        calls: list[tuple[Node, str | None, str]] = []  # (node, written module, name)
-        captures: list[Node] = []
-        for _index, captured in matches:
+
+_MODULES = frozenset({b"defmodule", b"defimpl", b"defprotocol"})
+_DEFINITIONS = frozenset({b"def", b"defp", b"defdelegate"})
+
+
+def _forms(root: Node) -> list[tuple[Node, _Module]]:
+    """Every `def`/`defp`/`defdelegate` clause directly in a module body, with its
+    module (aliases and imports collected module-wide first)."""
+    forms: list[tuple[Node, _Module]] = []
+    top = _Module("", None)
+    stack: list[tuple[list[Node], _Module]] = [(list(root.children), top)]
+    while stack:
+        nodes, module = stack.pop()
+        for node in nodes:
+            if node.type == "ERROR":
+                stack.append((list(node.children), module))
+                continue
+            if node.type != "call":
+                continue
+            target = node.child(0)
+            word = target.text if target is not None and target.type == "identifier" else None
+            if word in _MODULES:
+                inner = _module_of(node, module, word == b"defmodule")
+                body = node.child(node.child_count - 1)
+                if body is not None and body.type == "do_block":
+                    stack.append((list(body.children), inner))
+            elif word in (b"alias", b"import"):
+                _alias_or_import(node, module, word == b"alias")
+            elif word in _DEFINITIONS and module.name:
+                forms.append((node, module))
+    return forms
+
+
+def _module_of(call: Node, parent: _Module, named: bool) -> _Module:
+    args = call_args(call)
+    if not named or not args or args[0].type != "alias":
+        return _Module("", parent)  # protocol bodies are dispatched, never called by name
+    written = text(args[0])
+    if parent.name:
+        # A nested module is reachable by its short name from its parent.
+        first = written.split(".")[0]
+        parent.aliases[first] = f"{parent.name}.{first}"
+        parent._context = None
+        return _Module(f"{parent.name}.{written}", parent)
+    return _Module(written, parent)
+
+
+def _alias_or_import(call: Node, module: _Module, is_alias: bool) -> None:
+    args = call_args(call)
+    if not args:
+        return
+    target = args[0]
+    module._context = None
+    if not is_alias:
+        full = module.expand(text(target))
+        if full is not None:
+            module.imports.append(full)
+        return
+    if target.type == "dot" and (right := target.child_by_field_name("right")) is not None:
+        left = target.child_by_field_name("left")
+        prefix = module.expand(text(left)) if left is not None else None
+        if right.type == "tuple" and prefix is not None:
+            for item in right.named_children:
+                if item.type == "alias":
+                    written = text(item)
+                    module.aliases[written.split(".")[-1]] = f"{prefix}.{written}"
+            return
+    full = module.expand(text(target))
+    if full is None:
+        return
+    short = full.rsplit(".", 1)[-1]
+    if len(args) > 1 and args[1].type == "keywords":
+        renamed = keyword_value(args[1], "as")
+        if renamed is not None:
+            short = text(renamed)
+    module.aliases[short] = full
+
+
+def _summarise_clause(form: Node, module: _Module, source: bytes) -> _Clause | None:
+    keyword = call_name(form)[1]
+    if keyword == "defdelegate":
+        return _delegate(form, module)
+    definition = Definition(form)
+    if not definition.name:
+        return None
+    keys = _keys(module.name, definition.name, definition.params)
+    body = definition.body
+    if body is None:
+        return _Clause(keys, None, (), (), ())
+    return _ClauseReader(form, body, module, source, keys).read()
+
+
+def _keys(module: str, name: str, params: list[Node]) -> tuple[Key, ...]:
+    defaults = sum(1 for p in params if p.type == "binary_operator" and operator(p) == "\\\\")
+    return tuple((module, name, n) for n in range(len(params) - defaults, len(params) + 1))
+
+
+def _delegate(form: Node, module: _Module) -> _Clause | None:
+    args = call_args(form)
+    head = args[0] if args else None
+    if head is None or head.type != "call":
+        return None
+    name = call_name(head)[1]
+    params = call_args(head)
+    options = args[1] if len(args) > 1 and args[1].type == "keywords" else None
+    target = keyword_value(options, "to") if options is not None else None
+    full = module.expand(text(target)) if target is not None else None
+    renamed = keyword_value(options, "as") if options is not None else None
+    ref = None
+    if full is not None:
+        as_name = text(renamed).lstrip(":") if renamed is not None else name
+        ref = CallRef((full,), as_name, len(params))
+    return _Clause(_keys(module.name, name, params), ref, (), (ref,) if ref else (), ())
+
+
+class _ClauseReader:
+    """Reads one clause body: its effects, the project calls it makes, its call sites."""
+
+    def __init__(
+        self, form: Node, body: Node, module: _Module, source: bytes, keys: tuple[Key, ...]
+    ) -> None:
+        self.form, self.body, self.module, self.source, self.keys = form, body, module, source, keys
+        self.effects: list[_RelativeEffect] = []
+        self.calls: list[CallRef] = []
+        self.sites: list[tuple[int, int, int, int, CallRef]] = []
+
+    def read(self) -> _Clause:
+        start, end = self.body.start_byte, self.body.end_byte
+        for _index, captured in syntax.iter_matches(_query(), self.body, (start, end)):
             if "capture" in captured:
-                captures.append(captured["capture"][0])
+                node = captured["capture"][0]
+                if start <= node.start_byte and node.end_byte <= end:
+                    self._capture(node)
                 continue
             call = captured["call"][0]
+            if not (start <= call.start_byte and call.end_byte <= end):
+                continue
             if "local" in captured:
-                name = text(captured["local"][0])
-                if name in ("defmodule", "defimpl", "defprotocol"):
-                    self._module(call, name)
-                    continue
-                calls.append((call, None, name))
+                self._call(call, None, text(captured["local"][0]))
             else:
-                calls.append((call, text(captured["module"][0]), text(captured["name"][0])))
-        self.modules.sort(key=lambda m: m.start)
-        # Aliases and imports first: they apply module-wide, wherever written.
-        for call, module, name in calls:
-            if module is None and name in ("alias", "import"):
-                self._alias_or_import(call, name)
-        for call, module, name in calls:
-            if module is None and name in DEF_KEYWORDS | {"defdelegate"}:
-                self._definition(call, name)
-        self.defs.sort(key=lambda d: d.start)
-        self._starts = [d.start for d in self.defs]
-        for call, module, name in calls:
-            self._call(call, module, name)
-        for capture in captures:
-            self._capture(capture)
-        return self.summary, self.sites
+                self._call(call, text(captured["module"][0]), text(captured["name"][0]))
+        return _Clause(self.keys, None, tuple(self.effects), tuple(self.calls), tuple(self.sites))
 
-    # --- structure -----------------------------------------------------------
-
-    def _module(self, call: Node, keyword: str) -> None:
-        args = call_args(call)
-        parent = self._module_at(call.start_byte)
-        name = ""
-        if keyword == "defmodule" and args and args[0].type == "alias":
-            written = text(args[0])
-            name = f"{parent.name}.{written}" if parent is not None and parent.name else written
-            if parent is not None and parent.name:
-                # A nested module is reachable by its short name from its parent.
-                first = written.split(".")[0]
-                parent.aliases[first] = f"{parent.name}.{first}"
-        self.modules.append(_Module(name, call.start_byte, call.end_byte, parent))
-
-    def _module_at(self, offset: int) -> _Module | None:
-        found = None
-        for module in self.modules:  # sorted by start once collected; few per file
-            if module.start <= offset < module.end and (
-                found is None or module.start > found.start
-            ):
-                found = module
-        return found
-
-    def _alias_or_import(self, call: Node, keyword: str) -> None:
-        module = self._module_at(call.start_byte)
-        args = call_args(call)
-        if module is None or not args:
-            return
-        target = args[0]
-        if keyword == "import":
-            full = module.expand(text(target))
-            if full is not None:
-                module.imports.append(full)
-            return
-        if target.type == "dot" and (right := target.child_by_field_name("right")) is not None:
-            left = target.child_by_field_name("left")
-            prefix = module.expand(text(left)) if left is not None else None
-            if right.type == "tuple" and prefix is not None:
-                for item in right.named_children:
-                    if item.type == "alias":
-                        written = text(item)
-                        module.aliases[written.split(".")[-1]] = f"{prefix}.{written}"
-                return
-        full = module.expand(text(target))
-        if full is None:
-            return
-        short = full.rsplit(".", 1)[-1]
-        if len(args) > 1 and args[1].type == "keywords":
-            renamed = keyword_value(args[1], "as")
-            if renamed is not None:
-                short = text(renamed)
-        module.aliases[short] = full
-
-    def _definition(self, call: Node, keyword: str) -> None:
-        module = self._module_at(call.start_byte)
-        if module is None or not module.name:
-            return
-        definition = Definition(call) if keyword != "defdelegate" else None
-        if definition is not None:
-            if definition.kind not in ("def", "defp") or not definition.name:
-                return  # macros run at compile time
-            params = definition.params
-            name = definition.name
-        else:
-            args = call_args(call)
-            head = args[0] if args else None
-            if head is None or head.type != "call":
-                return
-            name = call_name(head)[1]
-            params = call_args(head)
-        defaults = sum(1 for p in params if p.type == "binary_operator" and operator(p) == "\\\\")
-        keys = tuple((module.name, name, n) for n in range(len(params) - defaults, len(params) + 1))
-        summary = self.summary.functions.get(keys[-1])
-        if summary is None:
-            summary = FunctionSummary(keys[-1])
-            for key in keys:
-                self.summary.functions[key] = summary
-        if definition is None:
-            self._delegate(call, module, name, len(params), summary)
-            return
-        body = definition.body
-        if body is not None:
-            self.defs.append(_Def(body.start_byte, body.end_byte, keys, summary))
-
-    def _delegate(
-        self, call: Node, module: _Module, name: str, arity: int, summary: FunctionSummary
-    ) -> None:
-        args = call_args(call)
-        options = args[1] if len(args) > 1 and args[1].type == "keywords" else None
-        target = keyword_value(options, "to") if options is not None else None
-        if target is None:
-            return
-        full = module.expand(text(target))
-        renamed = keyword_value(options, "as") if options is not None else None
-        if full is not None:
-            as_name = text(renamed).lstrip(":") if renamed is not None else name
-            summary.calls.append(CallRef((full,), as_name, arity))
-
-    def _def_at(self, offset: int) -> _Def | None:
-        index = bisect_right(self._starts, offset) - 1
-        if index >= 0 and offset < self.defs[index].end:
-            return self.defs[index]
-        return None
-
-    # --- calls ---------------------------------------------------------------
+    def _site(self, node: Node, call: Node, ref: CallRef) -> None:
+        if ref.modules and (ref.modules[0], ref.name, ref.arity) in self.keys:
+            return  # recursion adds nothing to what the function does
+        if ref not in self.calls:
+            self.calls.append(ref)
+        base = self.form.start_byte
+        self.sites.append(
+            (
+                node.start_byte - base,
+                node.end_byte - base,
+                call.start_byte - base,
+                call.end_byte - base,
+                ref,
+            )
+        )
 
     def _call(self, call: Node, written: str | None, name: str) -> None:
         if name in _NOT_CALLS if written is None else written in _LIBRARY:
             return  # most calls in a file: decided before any tree walking
-        owner = self._def_at(call.start_byte)
-        module = self._module_at(call.start_byte)
-        if owner is None or module is None:
-            return  # module-level code runs at compile time
         arity, node = self._arity(call)
-        if written is not None:
-            effect = self._effect(call, written, module.expand(written) or written, name, arity)
-            if effect is not None:
-                owner.summary.effects.append(effect)
-                return
         if written is None:
-            ref = CallRef(module.candidates(), name, arity)
-        else:
-            full = module.expand(written)
-            if full is None:
-                return
-            ref = CallRef((full,), name, arity)
-        if ref.modules and (ref.modules[0], name, arity) in owner.keys:
-            return  # recursion adds nothing to what the function does
-        if ref not in owner.summary.calls:
-            owner.summary.calls.append(ref)
-        if self.keep_sites:
-            self.sites.append(CallSite(node, call, owner.summary.key, ref))
+            self._site(node, call, CallRef(self.module.candidates(), name, arity))
+            return
+        full = self.module.expand(written)
+        effect = self._effect(call, written, full or written, name, arity)
+        if effect is not None:
+            self.effects.append(effect)
+        elif full is not None:
+            self._site(node, call, CallRef((full,), name, arity))
 
     def _capture(self, capture: Node) -> None:
         if operator(capture) != "&":
@@ -482,22 +548,14 @@ class _Summariser:
             return
         left, right = operand.child_by_field_name("left"), operand.child_by_field_name("right")
         arity = int_value(right) if right is not None else None
-        module = self._module_at(capture.start_byte)
-        if left is None or arity is None or module is None or not module.name:
+        if left is None or arity is None:
             return
         name = text(left)
-        if name in _NOT_CALLS:
-            return
-        owner = self._def_at(capture.start_byte)
-        if owner is None:
-            return
-        ref = CallRef(module.candidates(), name, arity)
-        if ref not in owner.summary.calls:
-            owner.summary.calls.append(ref)
-        if self.keep_sites:
-            self.sites.append(CallSite(capture, left, owner.summary.key, ref))
+        if name not in _NOT_CALLS:
+            self._site(capture, left, CallRef(self.module.candidates(), name, arity))
 
-    def _arity(self, call: Node) -> tuple[int, Node]:
+    @staticmethod
+    def _arity(call: Node) -> tuple[int, Node]:
         """The arity called, and the node a finding covers (a capture as a whole)."""
         parent = call.parent
         if (
@@ -515,47 +573,50 @@ class _Summariser:
                 return arity, parent.parent
         return len(call_args(call)) + (1 if pipe_source(call) is not None else 0), call
 
-    def _effect(self, call: Node, written: str, full: str, name: str, arity: int) -> Effect | None:
+    def _effect(
+        self, call: Node, written: str, full: str, name: str, arity: int
+    ) -> _RelativeEffect | None:
         kind: EffectKind | None = None
         if is_repo_module(written) or is_repo_module(full):
             if name in DB_WRITES:
                 kind = "db_write"
             elif name in DB_READS:
                 kind = "db_read"
-            if kind is not None and self._in_transaction(call):
+            if kind is not None and _in_transaction(call):
                 return None
-        elif full == "File" and name in ("write", "write!") and self._appends(call):
+        elif full == "File" and name in ("write", "write!") and _appends(call):
             kind = "file_append"
         elif name in _HTTP.get(full, ()):
             kind = "http"
         if kind is None:
             return None
-        return Effect(kind, f"{written}.{name}/{arity}", self._place(call))
+        return self._relative(kind, f"{written}.{name}/{arity}", call)
 
-    def _in_transaction(self, call: Node) -> bool:
-        node = call.parent
-        while node is not None and node.type != "do_block":
-            if node.type == "call":
-                module, name = call_name(node)
-                if module == "Ecto.Multi" or (
-                    module is not None and name in _TRANSACTION and repo_call(node) is not None
-                ):
-                    return True
-            node = node.parent
-        return False
-
-    @staticmethod
-    def _appends(call: Node) -> bool:
-        args = effective_args(call)
-        if len(args) != 3 or args[2].type != "list":
-            return False
-        return any(text(m) == ":append" for m in args[2].named_children)
-
-    def _place(self, node: Node) -> Place:
+    def _relative(self, kind: EffectKind, label: str, node: Node) -> _RelativeEffect:
         row, column = node.start_point
         line_start = node.start_byte - column
         line_end = self.source.find(b"\n", line_start)
         line_end = len(self.source) if line_end < 0 else line_end
-        end = min(node.end_byte, line_end) - line_start
         line = self.source[line_start:line_end].rstrip(b"\r")
-        return Place(self.path, row, column, max(column, min(end, len(line))), line)
+        end = max(column, min(node.end_byte - line_start, len(line)))
+        return _RelativeEffect(kind, label, row - self.form.start_point[0], column, end, line)
+
+
+def _in_transaction(call: Node) -> bool:
+    node = call.parent
+    while node is not None and node.type != "do_block":
+        if node.type == "call":
+            module, name = call_name(node)
+            if module == "Ecto.Multi" or (
+                module is not None and name in _TRANSACTION and repo_call(node) is not None
+            ):
+                return True
+        node = node.parent
+    return False
+
+
+def _appends(call: Node) -> bool:
+    args = effective_args(call)
+    if len(args) != 3 or args[2].type != "list":
+        return False
+    return any(text(m) == ":append" for m in args[2].named_children)

@@ -24,13 +24,14 @@ from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
 from elixir_perf_lsp.project.index import Chain, ProjectIndex
 from elixir_perf_lsp.project.summary import CallSite, Key
+from elixir_perf_lsp.syntax import Node
 
 # Per-element HTTP requests are indexed but reported by no rule yet (see the README).
 _KINDS = frozenset({"db_write", "db_read", "file_append"})
 
 
 def through_call_findings(
-    sites: list[CallSite], index: ProjectIndex, options: Options, path: str
+    root: Node, sites: list[CallSite], index: ProjectIndex, options: Options, path: str
 ) -> list[Finding]:
     rules = [r for r in all_rules() if r.effect in _KINDS and options.selection.enables(r.code)]
     if not rules or not sites:
@@ -47,7 +48,8 @@ def through_call_findings(
         ]
         if not found:
             continue
-        loop = per_element_loop(site.call)
+        call = root.descendant_for_byte_range(site.call_start, site.call_end)
+        loop = per_element_loop(call) if call is not None else None
         if loop is None:
             continue
         for rule, chain in found:
@@ -80,8 +82,8 @@ def _finding(
         rule.code,
         rule.name,
         message,
-        site.node.start_byte,
-        site.node.end_byte,
+        site.start,
+        site.end,
         severity,
         None,
         rule.in_tests,
