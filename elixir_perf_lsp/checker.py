@@ -29,6 +29,7 @@ from elixir_perf_lsp.engine.fixes import fix_all
 from elixir_perf_lsp.output.records import LocatedFinding, locate
 from elixir_perf_lsp.project.build import index_key
 from elixir_perf_lsp.project.index import ProjectIndex
+from elixir_perf_lsp.project.summary import CallRef, FileSummary
 
 EXTENSIONS = (".ex", ".exs")
 _SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
@@ -54,6 +55,10 @@ class FileResult:
     excluded: bool = False
     # Not errors, but worth saying: a file skipped for its size, a time budget hit.
     notices: list[str] = field(default_factory=list)
+    # For `check`'s project pass: the file's summary, and the calls in its loops that
+    # the file alone could not resolve (see `Analysis.unresolved`).
+    summary: FileSummary | None = None
+    unresolved: tuple[CallRef, ...] = ()
 
 
 def discover(
@@ -161,6 +166,7 @@ def check_file(
     if analysis.skipped:
         result.notices.append(f"{filename}: {analysis.skipped}")
     result.findings = locate(filename, source, analysis.findings)
+    result.summary, result.unresolved = analysis.summary, analysis.unresolved
     if stdin is not None and settings.fix and not settings.diff:
         result.diff = source.decode("utf-8", "surrogatepass")  # the fixed text, for stdout
     return result

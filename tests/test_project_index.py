@@ -245,3 +245,45 @@ def test_check_across_umbrella_apps() -> None:
     lines = result.stdout.splitlines()
     assert any("EP601 `Core.Activities.create_activity/1` runs `Repo.insert/1`" in x for x in lines)
     assert any("EP401 `Core.Activities.log_line/1` runs `File.write!/3`" in x for x in lines)
+
+
+def test_moving_a_function_refreshes_its_location_without_staling_callers() -> None:
+    callee = b"defmodule S do\n  def get(id), do: Repo.get(U, id)\nend\n"
+    index = index_of({"s.ex": callee})
+    generation = index.generation
+    moved = b"defmodule S do\n  @moduledoc false\n\n  def get(id), do: Repo.get(U, id)\nend\n"
+    assert not index.update(summarise("s.ex", moved, syntax.parse(moved).root_node))
+    assert index.generation == generation
+    chain = index.chain(("S", "get", 1), "db_read")
+    assert chain is not None and chain.effect.place.row == 3
+
+
+def test_a_cached_clause_summary_equals_a_fresh_one_after_an_edit_elsewhere() -> None:
+    source = CONTROLLER.read_bytes().replace(b"defmodule ShopWeb", b"defmodule CacheProbe.Web")
+    first = summarise("a.ex", source, syntax.parse(source).root_node)
+    edited = source.replace(b"  alias Shop.Accounts\n", b"  alias Shop.Accounts\n  # moved\n")
+    again = summarise("a.ex", edited, syntax.parse(edited).root_node)
+    assert first.shape() == again.shape()
+    # The alias changed: every clause is summarised afresh with the new meaning.
+    renamed = source.replace(b"alias Shop.Accounts", b"alias Other.Accounts")
+    other = summarise("a.ex", renamed, syntax.parse(renamed).root_node)
+    index = ("CacheProbe.Web.UserController", "index", 2)
+    assert {r.modules for r in other.functions[index].calls} >= {("Other.Accounts",)}
+
+
+def test_nested_modules_default_arguments_and_protocol_bodies() -> None:
+    source = b"""defmodule Outer do
+  defmodule Store do
+    def get(id, opts \\\\ []), do: Repo.get(U, id, opts)
+  end
+  def all(ids), do: Enum.map(ids, &Store.get/1)
+end
+defimpl String.Chars, for: Outer do
+  def to_string(x), do: Repo.get(U, x)
+end
+"""
+    summary = summarise("n.ex", source, syntax.parse(source).root_node)
+    assert ("Outer.Store", "get", 1) in summary.functions
+    assert ("Outer.Store", "get", 2) in summary.functions
+    assert not any(key[1] == "to_string" for key in summary.functions)
+    assert findings_at(analyze(source).findings, source) == {5: ["EP602"]}

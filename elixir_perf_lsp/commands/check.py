@@ -12,12 +12,26 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from elixir_perf_lsp.checker import CheckSettings, FileResult, check_file, discover
-from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
+from elixir_perf_lsp.config import (
+    ConfigError,
+    Layer,
+    parse_elixir_version,
+    parse_otp_version,
+    resolve_for_file,
+)
 from elixir_perf_lsp.engine.model import Severity
+from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.output.render import render_json, render_text
-from elixir_perf_lsp.project.build import index_for
+from elixir_perf_lsp.project.build import (
+    build_index,
+    index_for,
+    index_key,
+    project_files,
+    project_root,
+)
 from elixir_perf_lsp.project.index import ProjectIndex
+from elixir_perf_lsp.project.through_calls import has_effects
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Below this many files per worker, a process pool costs more than it saves.
@@ -95,13 +109,51 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
     if args.force_exclude:
         # Tools that pass file names (pre-commit, editors) want excludes honoured too.
         jobs = [(path, False) for path, _explicit in jobs]
-    # The whole project is indexed even for one file: its loops may call any module.
-    project = index_for([path for path, _explicit in jobs])
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
-        for result in _run_jobs(jobs, settings, project):
+        results = []
+        for result in _run_jobs(jobs, settings, None):
             advance()
-            if not result.excluded:
-                yield result
+            results.append(result)
+    yield from (r for r in with_project(results, jobs, settings) if not r.excluded)
+
+
+def with_project(
+    results: list[FileResult], jobs: list[tuple[Path, bool]], settings: CheckSettings
+) -> list[FileResult]:
+    """Results once the whole project is known: its loops may call any module.
+
+    Each file was analysed alone (its summary made in the same pass); the other
+    files of the project are summarised, and only the files whose loops call a
+    function of another file that reaches an effect are analysed again, with the index.
+    """
+    waiting = [i for i, r in enumerate(results) if r.unresolved]
+    if not waiting:
+        return results
+    roots = {root for path, _explicit in jobs if (root := project_root(path)) is not None}
+    if not roots:
+        return results
+    known = {index_key(r.filename): r.summary for r in results if r.summary is not None}
+    others = [f for root in roots for f in project_files(root) if index_key(f) not in known]
+    project = build_index(others)
+    for summary in known.values():
+        project.update(summary)
+    again = [
+        i
+        for i in waiting
+        if has_effects(project, list(results[i].unresolved), _options(results[i], settings))
+    ]
+    redo = [jobs[i] for i in again]
+    for i, result in zip(again, _run_jobs(redo, settings, project), strict=True):
+        # With --fix the first pass already wrote the fixes: keep its account of them.
+        result.fixed, result.diff = results[i].fixed, results[i].diff or result.diff
+        results[i] = result
+    return results
+
+
+def _options(result: FileResult, settings: CheckSettings) -> Options:
+    return resolve_for_file(
+        Path(result.filename), settings.cli, config_override=settings.config_override
+    ).options
 
 
 def _wants_progress(args: argparse.Namespace, files: int) -> bool:

@@ -29,6 +29,7 @@ from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRE
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.project.index import ProjectIndex
+    from elixir_perf_lsp.project.summary import CallRef, FileSummary
 
 log = logging.getLogger(__name__)
 TIMEOUT_PREFIX = "analysis stopped after"
@@ -49,6 +50,11 @@ class Analysis:
     skipped: str | None = None
     # Codes of the rules that raised (each is also described in rule_errors).
     failed_rules: list[str] = field(default_factory=list)
+    # The file's project summary, and (analysed without a project) the calls in
+    # per-element loops to functions it does not define: `check` analyses the file
+    # again, with the project index, only when one of those reaches an effect.
+    summary: FileSummary | None = None
+    unresolved: tuple[CallRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,10 @@ def analyze(
     tree = tree or syntax.parse(source)
     with memo.scope(tree.root_node):
         raw, rule_errors = collect(source, tree.root_node, options)
-        raw += across_functions(source, tree.root_node, options, project, path)
-        return finish(source, tree.root_node, options, raw, rule_errors)
+        across = across_functions(source, tree.root_node, options, project, path)
+        result = finish(source, tree.root_node, options, raw + across.findings, rule_errors)
+        result.summary, result.unresolved = across.summary, across.unresolved
+        return result
 
 
 def across_functions(
@@ -108,10 +116,13 @@ def across_functions(
     options: Options,
     project: ProjectIndex | None,
     path: str,
-) -> list[Finding]:
-    """Findings of loops calling project functions with costly effects (through_calls)."""
+) -> Across:
+    """Findings of loops calling project functions with costly effects (through_calls).
+
+    Without `project` the file is its own project, and the calls in loops it cannot
+    resolve are kept in `unresolved` (see `Analysis.unresolved`)."""
     if not any(r.effect and options.selection.enables(r.code) for r in all_rules()):
-        return []
+        return Across([])
     # Imported here: the project package reads the engine's model, so importing it
     # at the top would make `import elixir_perf_lsp.project...` first a cycle.
     from elixir_perf_lsp.project.index import ProjectIndex
@@ -121,7 +132,16 @@ def across_functions(
     summary, sites = summarise_with_sites(path, source, root)
     index = project if project is not None else ProjectIndex()
     index.update(summary)
-    return through_call_findings(root, sites, index, options, path)
+    unresolved: list[CallRef] | None = [] if project is None else None
+    found = through_call_findings(root, sites, index, options, path, unresolved)
+    return Across(found, summary, tuple(unresolved or ()))
+
+
+@dataclass
+class Across:
+    findings: list[Finding]
+    summary: FileSummary | None = None
+    unresolved: tuple[CallRef, ...] = ()
 
 
 def collect(

@@ -75,8 +75,10 @@ def reanalyze(
         fresh, errors = collect(source, root, options, windows, scope="form")
         whole, more_errors = collect(source, root, options, file_windows, scope="file")
         across = across_functions(source, root, options, project, path)
-        raw = kept + fresh + whole + across
-        return finish(source, root, options, raw, errors + more_errors, forms)
+        raw = kept + fresh + whole + across.findings
+        result = finish(source, root, options, raw, errors + more_errors, forms)
+        result.summary, result.unresolved = across.summary, across.unresolved
+        return result
 
 
 def _file_rule_windows(

@@ -17,13 +17,14 @@ every analysis, never reused by incremental re-analysis.
 from __future__ import annotations
 
 from elixir_perf_lsp.analysis.ecto import per_element_loop
+from elixir_perf_lsp.analysis.loops import Loop
 from elixir_perf_lsp.analysis.scope import describe_loop
 from elixir_perf_lsp.engine.model import Finding, Related
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
 from elixir_perf_lsp.project.index import Chain, ProjectIndex
-from elixir_perf_lsp.project.summary import CallSite, Key
+from elixir_perf_lsp.project.summary import CallRef, CallSite, Key
 from elixir_perf_lsp.syntax import Node
 
 # Per-element HTTP requests are indexed but reported by no rule yet (see the README).
@@ -31,30 +32,57 @@ _KINDS = frozenset({"db_write", "db_read", "file_append"})
 
 
 def through_call_findings(
-    root: Node, sites: list[CallSite], index: ProjectIndex, options: Options, path: str
+    root: Node,
+    sites: list[CallSite],
+    index: ProjectIndex,
+    options: Options,
+    path: str,
+    unresolved: list[CallRef] | None = None,
 ) -> list[Finding]:
+    """The findings; with `unresolved`, also collects there the calls in per-element
+    loops whose callee the index does not know to reach an effect (`check` indexes the project after a first
+    pass and analyses again only the files where those turn out to matter)."""
     rules = [r for r in all_rules() if r.effect in _KINDS and options.selection.enables(r.code)]
     if not rules or not sites:
         return []
     out: list[Finding] = []
     for site in sites:
         callee = index.resolve(site.ref)
-        if callee is None or callee.key == site.caller:
+        if callee is not None and callee.key == site.caller:
             continue
         found = [
             (rule, chain)
             for rule in rules
-            if (chain := index.chain(callee.key, rule.effect)) is not None
+            if callee is not None and (chain := index.chain(callee.key, rule.effect)) is not None
         ]
         if not found:
+            # A helper of this file may still call into modules it cannot see.
+            if unresolved is not None and site.ref not in unresolved and _loop(root, site):
+                unresolved.append(site.ref)
             continue
-        call = root.descendant_for_byte_range(site.call_start, site.call_end)
-        loop = per_element_loop(call) if call is not None else None
+        loop = _loop(root, site)
         if loop is None:
             continue
         for rule, chain in found:
             out.append(_finding(rule, site, chain, describe_loop(loop), options, path))
     return out
+
+
+def has_effects(index: ProjectIndex, refs: list[CallRef], options: Options) -> bool:
+    """Whether any of `refs` reaches an effect an enabled rule reports."""
+    kinds = [
+        r.effect for r in all_rules() if r.effect in _KINDS and options.selection.enables(r.code)
+    ]
+    for ref in refs:
+        callee = index.resolve(ref)
+        if callee is not None and any(index.chain(callee.key, k) for k in kinds):
+            return True
+    return False
+
+
+def _loop(root: Node, site: CallSite) -> Loop | None:
+    call = root.descendant_for_byte_range(site.call_start, site.call_end)
+    return per_element_loop(call) if call is not None else None
 
 
 def _finding(

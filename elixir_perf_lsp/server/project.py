@@ -1,8 +1,7 @@
 """The project index in the server: built in the background, kept current.
 
 After `initialized`, the mix project holding the workspace (the outermost
-`mix.exs` at or above its root; else the workspace itself) is indexed file by
-file, yielding to the event loop between files and reporting `$/progress`.
+`mix.exs` at or above its root; none, no index) is indexed file by file, yielding to the event loop between files and reporting `$/progress`.
 Until it is ready, documents are analysed alone (same-module helpers only), so
 opening a file never waits; when it is ready, open documents are linted again
 and gain the findings across modules.
@@ -53,10 +52,13 @@ _tasks: weakref.WeakKeyDictionary[ElixirPerfServer, asyncio.Task[None]] = (
 
 
 def start_indexing(ls: ElixirPerfServer) -> None:
-    root = ls.session.workspace_root
-    if root is None or ls.session.project is not None or ls in _tasks:
+    workspace = ls.session.workspace_root
+    if workspace is None or ls.session.project is not None or ls in _tasks:
         return
-    task = asyncio.ensure_future(_build(ls, project_root(root) or root))
+    root = project_root(workspace)
+    if root is None:
+        return  # not a mix project: as with `check`, each file is its own project
+    task = asyncio.ensure_future(_build(ls, root))
     _tasks[ls] = task
     task.add_done_callback(lambda t: _report_failure(ls, t))
 
