@@ -43,6 +43,7 @@ from elixir_perf_lsp.config import Layer, is_excluded
 from elixir_perf_lsp.document import Document
 from elixir_perf_lsp.engine import analyze
 from elixir_perf_lsp.engine.limits import MAX_BYTES, too_large
+from elixir_perf_lsp.project.build import index_key
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 
@@ -161,7 +162,9 @@ def analyse_file(ls: ElixirPerfServer, uri: str, path: Path) -> ScannedFile | No
         return None
     if not _readable(ls, path, source):
         return None
-    analysis = analyze(source, options=resolved.options)
+    # A closed file's disk copy is what the project index holds for it, too.
+    project = ls.session.project
+    analysis = analyze(source, options=resolved.options, project=project, path=index_key(path))
     for message in analysis.rule_errors:
         ls.session.report_error(f"elixir-perf: {message}")
     doc = Document(uri, source, None, ls.session.encoding)
