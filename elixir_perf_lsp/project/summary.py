@@ -210,6 +210,8 @@ class CallSite:
     call_end: int
     caller: Key
     ref: CallRef
+    # In a clause that calls a function of its own name: recursion may make it a loop.
+    in_recursive: bool = False
 
 
 @dataclass(slots=True)
@@ -314,6 +316,7 @@ class _Clause:
     calls: tuple[CallRef, ...]
     # (start, end, call start, call end, ref), byte offsets from the clause start.
     sites: tuple[tuple[int, int, int, int, CallRef], ...]
+    recursive: bool = False
 
 
 # Clause summaries by (clause text, its first column, module context). A keystroke
@@ -363,7 +366,7 @@ def _add(
         if ref not in function.calls:
             function.calls.append(ref)
     sites.extend(
-        CallSite(base + s, base + e, base + cs, base + ce, function.key, ref)
+        CallSite(base + s, base + e, base + cs, base + ce, function.key, ref, clause.recursive)
         for s, e, cs, ce, ref in clause.sites
     )
 
@@ -492,6 +495,7 @@ class _ClauseReader:
         self.effects: list[_RelativeEffect] = []
         self.calls: list[CallRef] = []
         self.sites: list[tuple[int, int, int, int, CallRef]] = []
+        self.recursive = False
 
     def read(self) -> _Clause:
         start, end = self.body.start_byte, self.body.end_byte
@@ -505,10 +509,19 @@ class _ClauseReader:
             if not (start <= call.start_byte and call.end_byte <= end):
                 continue
             if "local" in captured:
-                self._call(call, None, text(captured["local"][0]))
+                name = text(captured["local"][0])
+                self.recursive = self.recursive or name == self.keys[0][1]
+                self._call(call, None, name)
             else:
                 self._call(call, text(captured["module"][0]), text(captured["name"][0]))
-        return _Clause(self.keys, None, tuple(self.effects), tuple(self.calls), tuple(self.sites))
+        return _Clause(
+            self.keys,
+            None,
+            tuple(self.effects),
+            tuple(self.calls),
+            tuple(self.sites),
+            self.recursive,
+        )
 
     def _site(self, node: Node, call: Node, ref: CallRef) -> None:
         if ref.modules and (ref.modules[0], ref.name, ref.arity) in self.keys:

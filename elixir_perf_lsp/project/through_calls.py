@@ -16,6 +16,10 @@ every analysis, never reused by incremental re-analysis.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import cache
+
+from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis.ecto import per_element_loop
 from elixir_perf_lsp.analysis.loops import Loop
 from elixir_perf_lsp.analysis.scope import describe_loop
@@ -46,6 +50,7 @@ def through_call_findings(
     if not rules or not sites:
         return []
     out: list[Finding] = []
+    loops = _LoopSpans(root)
     for site in sites:
         callee = index.resolve(site.ref)
         if callee is not None and callee.key == site.caller:
@@ -57,10 +62,10 @@ def through_call_findings(
         ]
         if not found:
             # A helper of this file may still call into modules it cannot see.
-            if unresolved is not None and site.ref not in unresolved and _loop(root, site):
+            if unresolved is not None and site.ref not in unresolved and loops.find(site):
                 unresolved.append(site.ref)
             continue
-        loop = _loop(root, site)
+        loop = loops.find(site)
         if loop is None:
             continue
         for rule, chain in found:
@@ -80,9 +85,50 @@ def has_effects(index: ProjectIndex, refs: list[CallRef], options: Options) -> b
     return False
 
 
-def _loop(root: Node, site: CallSite) -> Loop | None:
-    call = root.descendant_for_byte_range(site.call_start, site.call_end)
-    return per_element_loop(call) if call is not None else None
+_LOOPISH = """
+(anonymous_function) @loop
+(unary_operator operator: "&") @loop
+(call target: (identifier) @keyword (#eq? @keyword "for")) @loop
+"""
+
+
+@cache
+def _loopish_query() -> syntax.Query:
+    return syntax.compile_query(_LOOPISH)
+
+
+class _LoopSpans:
+    """Which loop runs a site, asked only where a loop can be: inside a `fn`, a
+    capture or a `for` (found in one query), or in a clause that may recurse."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def find(self, site: CallSite) -> Loop | None:
+        if not site.in_recursive and not self._covered(site.call_start):
+            return None
+        call = self.root.descendant_for_byte_range(site.call_start, site.call_end)
+        return per_element_loop(call) if call is not None else None
+
+    def _covered(self, offset: int) -> bool:
+        if self._starts is None:
+            spans = sorted(
+                (node.start_byte, node.end_byte)
+                for _index, captures in syntax.iter_matches(_loopish_query(), self.root)
+                for node in captures["loop"]
+            )
+            merged: list[list[int]] = []
+            for start, end in spans:
+                if merged and start <= merged[-1][1]:
+                    merged[-1][1] = max(merged[-1][1], end)
+                else:
+                    merged.append([start, end])
+            self._starts = [m[0] for m in merged]
+            self._ends = [m[1] for m in merged]
+        index = bisect_right(self._starts, offset) - 1
+        return index >= 0 and offset < self._ends[index]
 
 
 def _finding(
