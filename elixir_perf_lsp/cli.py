@@ -100,6 +100,7 @@ def _rules(fmt: str) -> int:
                 "name": r.name,
                 "severity": r.severity.value,
                 "fix": r.fix_availability.value,
+                "default": r.default,
                 "summary": r.summary,
                 "url": rule_url(r.name),
             }
@@ -110,8 +111,10 @@ def _rules(fmt: str) -> int:
     width = max(len(r.name) for r in rules)
     for r in rules:
         fix = {"always": "fix", "sometimes": "fix?", "none": ""}[r.fix_availability.value]
+        kind = "" if r.default else "opt-in"
         sys.stdout.write(
-            f"{r.code}  {r.name:<{width}}  {r.severity.value:<11}  {fix:<4}  {r.summary}\n"
+            f"{r.code}  {r.name:<{width}}  {kind:<6}  {r.severity.value:<11}  {fix:<4}  "
+            f"{r.summary}\n"
         )
     return EXIT_CLEAN
 

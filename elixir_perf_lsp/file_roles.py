@@ -13,7 +13,8 @@ from pathlib import PurePosixPath
 
 from elixir_perf_lsp.engine.options import FileRole
 
-DEFAULT_TEST_FILES = ("test/**", "*_test.exs")
+# `lib/<app>/test/` holds test support shipped with a library (Phoenix.ConnTest).
+DEFAULT_TEST_FILES = ("test/**", "*/test/**", "*_test.exs")
 # Run once, by a person or a deploy: project definition, configuration,
 # migrations and seeds, mix tasks, release scripts.
 TOOLING_FILES = (

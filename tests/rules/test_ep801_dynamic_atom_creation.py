@@ -57,8 +57,8 @@ def unsafe_fix(source: str) -> str:
         ),
         # DSL macros whose blocks become functions
         (
-            'defmodule R do\n  get "/s" do\n    String.to_atom(conn.params["s"])\n  end\nend\n',
-            'defmodule R do\n  get "/s" do\n    String.to_existing_atom(conn.params["s"])\n  end\nend\n',
+            'defmodule R do\n  get "/s" do\n    String.to_atom(s)\n  end\nend\n',
+            'defmodule R do\n  get "/s" do\n    String.to_existing_atom(s)\n  end\nend\n',
         ),
         (
             'defmodule T do\n  test "t" do\n    String.to_atom(s)\n  end\nend\n',
@@ -154,3 +154,9 @@ def test_values_checked_against_known_values_are_not_reported(source: str) -> No
 def test_the_else_branch_of_a_membership_check_is_still_reported() -> None:
     source = "def cast(k, ok), do: if(k in ok, do: :known, else: String.to_atom(k))\n"
     assert [f.code for f in findings(source, CODE)] == [CODE]
+
+
+def test_client_input_is_left_to_ep803() -> None:
+    source = 'def f(conn, _), do: String.to_atom(conn.params["s"])\n'
+    assert findings(source, CODE) == []
+    assert [f.code for f in findings(source, "EP803")] == ["EP803"]
