@@ -26,6 +26,7 @@ from unittest import mock
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine import Options, analyze
 from elixir_perf_lsp.engine.analyze import Across
+from elixir_perf_lsp.engine.options import RuleSelection
 from elixir_perf_lsp.project import summary as summary_module
 from elixir_perf_lsp.project.build import build_index, index_key, project_files
 from elixir_perf_lsp.project.index import ProjectIndex
@@ -33,6 +34,8 @@ from elixir_perf_lsp.project.summary import summarise
 from elixir_perf_lsp.project.through_calls import has_effects
 
 NEWLINE = b"\n"
+# Every rule, opt-in ones included: the index serves EP601/EP401 (opt-in) and EP602.
+EVERY = Options(selection=RuleSelection(select=("ALL",)))
 # The module, not the function `elixir_perf_lsp.engine.analyze` that shadows it.
 analyze_module = sys.modules["elixir_perf_lsp.engine.analyze"]
 
@@ -54,7 +57,7 @@ def plain_analysis(sources: dict[Path, bytes]) -> None:
     """What `check` cost before the index: no summaries, no loop calls across functions."""
     with mock.patch.object(analyze_module, "across_functions", lambda *a: Across([])):
         for source in sources.values():
-            analyze(source)
+            analyze(source, options=EVERY)
 
 
 def check_with_index(sources: dict[Path, bytes]) -> tuple[float, float, int, int]:
@@ -62,7 +65,10 @@ def check_with_index(sources: dict[Path, bytes]) -> tuple[float, float, int, int
     (total s, first pass s, files analysed again, findings across modules there)."""
     summary_module._CACHE.clear()
     began = time.perf_counter()
-    analyses = {path: analyze(source, path=index_key(path)) for path, source in sources.items()}
+    analyses = {
+        path: analyze(source, options=EVERY, path=index_key(path))
+        for path, source in sources.items()
+    }
     first = time.perf_counter() - began
     index = ProjectIndex()
     for analysis in analyses.values():
@@ -71,11 +77,11 @@ def check_with_index(sources: dict[Path, bytes]) -> tuple[float, float, int, int
     again = [
         p
         for p, a in analyses.items()
-        if a.unresolved and has_effects(index, list(a.unresolved), Options())
+        if a.unresolved and has_effects(index, list(a.unresolved), EVERY)
     ]
     found = 0
     for path in again:
-        result = analyze(sources[path], project=index, path=index_key(path))
+        result = analyze(sources[path], options=EVERY, project=index, path=index_key(path))
         found += sum(1 for f in result.findings if f.related)
     return time.perf_counter() - began, first, len(again), found
 

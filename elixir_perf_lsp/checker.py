@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import difflib
 import os
-import stat
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.config import (
@@ -26,6 +25,14 @@ from elixir_perf_lsp.config import (
 )
 from elixir_perf_lsp.engine import Analysis, Finding, Options, analyze
 from elixir_perf_lsp.engine.fixes import fix_all
+from elixir_perf_lsp.fileio import (
+    NotWritten,
+    Snapshot,
+    TooLarge,
+    Unreadable,
+    read_source,
+    write_if_unchanged,
+)
 from elixir_perf_lsp.output.records import LocatedFinding, locate
 from elixir_perf_lsp.project.build import index_key
 from elixir_perf_lsp.project.index import ProjectIndex
@@ -61,27 +68,37 @@ class FileResult:
     unresolved: tuple[CallRef, ...] = ()
 
 
+class Candidate(NamedTuple):
+    """A file to check; `tree` bounds where `--fix` may write through a symlink."""
+
+    path: Path
+    explicit: bool  # named on the command line, so config excludes do not apply
+    tree: Path  # the directory walked, or for a named file the one it was named from
+
+
 def discover(
     paths: Sequence[str], cli: Layer, config_override: Path | None
-) -> Iterator[tuple[Path, bool] | str]:
-    """(file, named explicitly) to check, in a stable order; a str is an error for a path."""
+) -> Iterator[Candidate | str]:
+    """Files to check, in a stable order; a str is an error for a path."""
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
         if not path.exists() and not path.is_symlink():
             yield f"{raw}: no such file or directory"
             continue
-        if path.is_file() or (path.is_symlink() and not path.is_dir()):
+        if not path.is_dir():
+            # Anything but a directory is checked as a file: the reader says why a
+            # FIFO or a device is not read, rather than skipping it silently.
             key = real_path(path)
             if key not in seen:
                 seen.add(key)
-                yield path, True
+                yield Candidate(path, True, Path.cwd())
             continue
         for found in _walk(path, cli, config_override):
             key = real_path(found)
             if key not in seen:
                 seen.add(key)
-                yield found, False
+                yield Candidate(found, False, path)
 
 
 def _walk(root: Path, cli: Layer, config_override: Path | None) -> Iterator[Path]:
@@ -102,11 +119,13 @@ def check_file(
     settings: CheckSettings,
     stdin: bytes | None = None,
     explicit: bool = True,
+    tree: Path | None = None,
     project: ProjectIndex | None = None,
 ) -> FileResult:
     """Check one file; `explicit` files were named on the command line, so config
-    excludes do not apply to them (as in ruff). With `project`, loops calling
-    functions of other files are judged by their summaries."""
+    excludes do not apply to them (as in ruff). `--fix` writes through a symlink
+    only to a file inside `tree` (default: the working directory). With `project`,
+    loops calling functions of other files are judged by their summaries."""
     filename = str(path)
     result = FileResult(filename)
     try:
@@ -119,14 +138,19 @@ def check_file(
     if not explicit and resolved.excludes(Path(path)):
         result.excluded = True
         return result
+    snapshot: Snapshot | None = None
     if stdin is not None:
         source = stdin
     else:
         try:
-            source = Path(path).read_bytes()
-        except OSError as exc:
-            result.errors.append(f"{filename}: cannot read: {exc.strerror or exc}")
+            snapshot = read_source(path)
+        except TooLarge as exc:
+            result.notices.append(f"{filename}: {exc}")
             return result
+        except Unreadable as exc:
+            result.errors.append(f"{filename}: {exc}")
+            return result
+        source = snapshot.data
     problem = _unfit(source)
     if problem:
         result.errors.append(f"{filename}: {problem}")
@@ -156,9 +180,7 @@ def check_file(
             if settings.diff:
                 result.diff = _unified_diff(filename, source, new_source)
                 result.fixed = applied
-            else:
-                if stdin is None:
-                    write_atomically(Path(path), new_source)
+            elif snapshot is None or _write(result, path, snapshot, new_source, tree):
                 result.fixed = applied
                 source = new_source
     analysis = analysis_of(source)
@@ -212,21 +234,27 @@ def _unified_diff(filename: str, before: bytes, after: bytes) -> str:
     return "".join(difflib.unified_diff(a, b, f"a/{filename}", f"b/{filename}"))
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path`'s content without a window where it is half written."""
-    target = path.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+def _write(
+    result: FileResult, path: Path | str, before: Snapshot, data: bytes, tree: Path | None
+) -> bool:
+    """Write the fixed text; a skip or a failure is reported and the run goes on."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).chmod(mode)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_if_unchanged(path, before, data, tree or Path.cwd())
+    except NotWritten as exc:
+        result.notices.append(f"{result.filename}: {exc}")
+        return False
+    except OSError as exc:
+        result.errors.append(f"{result.filename}: cannot write: {exc.strerror or exc}")
+        return False
+    return True
 
 
-__all__ = ["CheckSettings", "FileResult", "Options", "Resolved", "check_file", "discover"]
+__all__ = [
+    "Candidate",
+    "CheckSettings",
+    "FileResult",
+    "Options",
+    "Resolved",
+    "check_file",
+    "discover",
+]

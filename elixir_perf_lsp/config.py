@@ -12,12 +12,14 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from functools import lru_cache
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, TypeVar
 
 from elixir_perf_lsp.engine.model import Severity
-from elixir_perf_lsp.engine.options import Options, RuleSelection, Target
+from elixir_perf_lsp.engine.options import ALL, Options, RuleSelection, Target
 from elixir_perf_lsp.file_roles import DEFAULT_TEST_FILES, file_role
+from elixir_perf_lsp.fileio import Unreadable, read_source
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,6 +29,8 @@ else:  # pragma: no cover
 T = TypeVar("T")
 
 CONFIG_NAME = ".elixir-perf.toml"
+# Any real config is a few KB; the bound keeps a stray huge file from costing memory.
+CONFIG_MAX_BYTES = 1024 * 1024
 ALWAYS_EXCLUDED = ("deps/**", "_build/**", ".elixir_ls/**")
 _KEYS = (
     "target-elixir",
@@ -107,20 +111,74 @@ def is_excluded(file: Path, patterns: Iterable[str], root: Path | None) -> bool:
     return _matches_any(file, (*ALWAYS_EXCLUDED, *patterns), root)
 
 
-def _matches_any(file: Path, patterns: Iterable[str], root: Path | None) -> bool:
+def _matches_any(file: Path, patterns: tuple[str, ...], root: Path | None) -> bool:
     try:
         rel = real_path(file).relative_to(real_path(root)) if root else file
     except ValueError:
         rel = file
-    parts = rel.as_posix()
-    for pattern in patterns:
-        if (
-            fnmatch.fnmatch(parts, pattern)
-            or any(fnmatch.fnmatch(p, pattern.rstrip("/*")) for p in rel.parts[:-1])
-            or fnmatch.fnmatch(rel.name, pattern)
+    return compile_globs(patterns).matches(rel)
+
+
+_MAGIC = re.compile(r"[*?\[]")
+
+
+def _either(regexes: Sequence[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(regexes)) if regexes else None
+
+
+@dataclass(frozen=True)
+class GlobSet:
+    """Exclude globs compiled once. A glob names a file when it matches the path
+    (relative to the config's directory), the file name, or — with any trailing
+    `/**` or `/*` taken off — one of its directories. Globs without wildcards
+    (most of a long generated list) are set lookups; the rest form one regex."""
+
+    exact: frozenset[str]  # equal to the whole path or the name
+    trees: frozenset[str]  # `L/**`, `L/*`: the path lies under L
+    dirs: frozenset[str]  # equal to a directory name
+    wild: re.Pattern[str] | None  # matched against the whole path and the name
+    wild_dirs: re.Pattern[str] | None  # matched against each directory name
+
+    def matches(self, rel: PurePath) -> bool:
+        posix = rel.as_posix()
+        directories = rel.parts[:-1]
+        if posix in self.exact or rel.name in self.exact:
+            return True
+        if self.trees and any(
+            posix[:i] in self.trees for i, char in enumerate(posix) if char == "/"
         ):
             return True
-    return False
+        if any(d in self.dirs for d in directories):
+            return True
+        if self.wild is not None and (self.wild.match(posix) or self.wild.match(rel.name)):
+            return True
+        return self.wild_dirs is not None and any(self.wild_dirs.match(d) for d in directories)
+
+
+@lru_cache(maxsize=1024)
+def compile_globs(patterns: tuple[str, ...]) -> GlobSet:
+    exact: set[str] = set()
+    trees: set[str] = set()
+    dirs: set[str] = set()
+    wild: list[str] = []
+    wild_dirs: list[str] = []
+    for pattern in patterns:
+        if not _MAGIC.search(pattern):
+            exact.add(pattern)
+        else:
+            stem = pattern.removesuffix("/**") if pattern.endswith("/**") else pattern[:-2]
+            if pattern.endswith(("/**", "/*")) and stem and not _MAGIC.search(stem):
+                trees.add(stem)  # a name has no `/`, so only the whole path can match
+            else:
+                wild.append(fnmatch.translate(pattern))
+        directory = pattern.rstrip("/*")
+        if _MAGIC.search(directory):
+            wild_dirs.append(fnmatch.translate(directory))
+        else:
+            dirs.add(directory)
+    return GlobSet(
+        frozenset(exact), frozenset(trees), frozenset(dirs), _either(wild), _either(wild_dirs)
+    )
 
 
 # --- reading values ------------------------------------------------------------
@@ -152,6 +210,9 @@ def parse_codes(value: object, known: Sequence[str]) -> tuple[str, ...]:
     out = []
     for item in items:
         code = item.strip().upper()
+        if code == ALL:
+            out.append(code)
+            continue
         if not _CODE_PREFIX.fullmatch(code) or not any(k.startswith(code) for k in known):
             raise ValueError(f"unknown rule code or prefix {item!r}")
         out.append(code)
@@ -281,42 +342,65 @@ def load_config_file(path: Path) -> Layer:
 
 def _load_config_file(path: Path) -> Layer:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path) from None
+        raw = read_source(path, CONFIG_MAX_BYTES).data
+    except Unreadable as exc:
+        raise ConfigError(str(exc), path) from None
+    try:
+        # A BOM (Windows editors add one) is not TOML, but the intent is plain.
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"invalid UTF-8 (byte {exc.start})", path, line) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise ConfigError(f"invalid TOML: {exc}", path, int(match[1]) if match else None) from None
+    except RecursionError:
+        line = _deepest_line(text)
+        raise ConfigError("invalid TOML: nested too deeply", path, line) from None
     return layer_from_mapping(data, path, text)
+
+
+def _deepest_line(text: str) -> int:
+    """The line where bracket nesting is deepest: where a too-deep value sits."""
+    depth = deepest = 0
+    line = where = 1
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif char in "]}":
+            depth -= 1
+        elif char == "\n":
+            line += 1
+    return where
 
 
 # --- discovery -------------------------------------------------------------------
 
 
-def find_upward(start: Path, names: Sequence[str], stop: Path | None = None) -> Path | None:
-    directory = start if start.is_dir() else start.parent
-    directory = real_path(directory)
-    stop = real_path(stop) if stop else None
+def find_upward(start: Path, names: Sequence[str]) -> Path | None:
+    directory = real_path(start if start.is_dir() else start.parent)
     while True:
         for name in names:
             candidate = directory / name
             if candidate.is_file():
                 return candidate
-        if directory == stop or directory.parent == directory:
+        if directory.parent == directory:
             return None
         directory = directory.parent
 
 
-def discover_target(start: Path, stop: Path | None = None) -> Target:
+def discover_target(start: Path) -> Target:
     """Target versions from mix.exs, .tool-versions, mise.toml (nearest first)."""
     elixir: tuple[int, int] | None = None
     otp: int | None = None
-    mix = find_upward(start, ["mix.exs"], stop)
+    mix = find_upward(start, ["mix.exs"])
     if mix is not None:
         elixir = _mix_minimum_elixir(mix)
-    tools = find_upward(start, [".tool-versions", "mise.toml", ".mise.toml"], stop)
+    tools = find_upward(start, [".tool-versions", "mise.toml", ".mise.toml"])
     if tools is not None:
         tool_elixir, tool_otp = _tool_versions(tools)
         elixir = elixir or tool_elixir
@@ -329,9 +413,8 @@ def _mix_minimum_elixir(path: Path) -> tuple[int, int] | None:
 
 
 def _read_mix_minimum_elixir(path: Path) -> tuple[int, int] | None:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    text = _project_file_text(path)
+    if text is None:
         return None
     match = re.search(r"\belixir:\s*\"([^\"]+)\"", text)
     if match is None:
@@ -344,10 +427,17 @@ def _tool_versions(path: Path) -> tuple[tuple[int, int] | None, int | None]:
     return _cached("tools", path, _read_tool_versions)
 
 
-def _read_tool_versions(path: Path) -> tuple[tuple[int, int] | None, int | None]:
+def _project_file_text(path: Path) -> str | None:
+    """mix.exs, .tool-versions, mise.toml: read like sources, silently skipped if odd."""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return read_source(path).data.decode("utf-8", errors="replace")
+    except Unreadable:
+        return None
+
+
+def _read_tool_versions(path: Path) -> tuple[tuple[int, int] | None, int | None]:
+    text = _project_file_text(path)
+    if text is None:
         return None, None
     elixir: tuple[int, int] | None = None
     otp: int | None = None
@@ -413,21 +503,28 @@ def resolve_for_file(
     cli: Layer = Layer(),
     editor: Layer = Layer(),
     config_override: Path | None = None,
-    stop: Path | None = None,
+    base: Path | None = None,
 ) -> Resolved:
-    """Everything that applies to `file`: raises ConfigError for a bad config file."""
-    config_path = config_override or find_upward(file, [CONFIG_NAME], stop)
+    """Everything that applies to `file`: raises ConfigError for a bad config file.
+
+    `.elixir-perf.toml`, `mix.exs` and `.tool-versions` are searched upward to the
+    filesystem root, by `check` and the server alike: the same file gets the same
+    findings in both, and a project opened at a sub-directory of a repository
+    still gets the repository's config. `base` (the workspace root) is what
+    editor `exclude` globs are relative to when no config file applies.
+    """
+    config_path = config_override or find_upward(file, [CONFIG_NAME])
     file_layer = load_config_file(config_path) if config_path else Layer()
-    project_target = discover_target(file, stop)
+    project_target = discover_target(file)
     resolved = merge([editor, file_layer, cli], project_target)
     if resolved.root is None:
-        resolved = replace(resolved, root=stop)
-    return for_file(resolved, file, stop)
+        resolved = replace(resolved, root=base)
+    return for_file(resolved, file)
 
 
-def for_file(resolved: Resolved, file: Path, stop: Path | None = None) -> Resolved:
+def for_file(resolved: Resolved, file: Path) -> Resolved:
     """Apply what depends on the file itself: its role and per-file ignores."""
-    mix = find_upward(file, ["mix.exs"], stop)
+    mix = find_upward(file, ["mix.exs"])
     role_base = mix.parent if mix is not None else resolved.root
     role = file_role(_relative(file, role_base), resolved.test_files)
     ignores = tuple(

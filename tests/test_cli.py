@@ -135,7 +135,9 @@ def test_select_and_ignore_take_prefixes(tmp_path: Path) -> None:
 
     assert codes("--select", "EP102") == ["EP102"]
     assert codes("--ignore", "EP10") == []
-    assert codes("--select", "EP1", "--ignore", "EP101") == ["EP102"]
+    assert codes("--select", "ALL", "--ignore", "EP101") == ["EP102"]
+    # Both are opt-in rules: a prefix never turns those on, only their code or ALL.
+    assert codes("--select", "EP1") == []
 
 
 def test_unknown_code_in_select_is_a_usage_error() -> None:
@@ -145,13 +147,15 @@ def test_unknown_code_in_select_is_a_usage_error() -> None:
 
 
 def test_stdin_is_checked_under_the_given_name() -> None:
-    result = run("check", "--stdin-filename", "lib/a.ex", "--format", "json", stdin=GUARD)
+    result = run(
+        "check", "--select", "ALL", "--stdin-filename", "lib/a.ex", "--format", "json", stdin=GUARD
+    )
     data = json.loads(result.stdout)
     assert [(d["filename"], d["code"]) for d in data] == [("lib/a.ex", "EP101")]
 
 
 def test_stdin_fix_prints_the_fixed_source() -> None:
-    result = run("check", "--fix", "--stdin-filename", "a.ex", stdin=GUARD)
+    result = run("check", "--select", "ALL", "--fix", "--stdin-filename", "a.ex", stdin=GUARD)
     assert result.stdout == "defmodule A do\n  def f([]), do: :empty\nend\n"
 
 
@@ -172,7 +176,7 @@ def test_config_file_errors_name_file_line_and_key(tmp_path: Path) -> None:
 
 def test_config_file_ignore_and_severity_apply(tmp_path: Path) -> None:
     (tmp_path / ".elixir-perf.toml").write_text(
-        'ignore = ["EP102"]\n[severity]\nEP101 = "warning"\n'
+        'select = ["ALL"]\nignore = ["EP102"]\n[severity]\nEP101 = "warning"\n'
     )
     (tmp_path / "a.ex").write_text(GUARD + "x = length(ys) == 0\n")
     data = json.loads(run("check", str(tmp_path), "--format", "json").stdout)
@@ -211,7 +215,7 @@ def test_version() -> None:
 
 
 def test_force_exclude_applies_config_excludes_to_named_files(tmp_path: Path) -> None:
-    (tmp_path / ".elixir-perf.toml").write_text('exclude = ["gen/**"]\n')
+    (tmp_path / ".elixir-perf.toml").write_text('select = ["ALL"]\nexclude = ["gen/**"]\n')
     (tmp_path / "gen").mkdir()
     named = tmp_path / "gen" / "a.ex"
     named.write_text(GUARD)

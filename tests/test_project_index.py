@@ -11,12 +11,14 @@ from elixir_perf_lsp import syntax
 from elixir_perf_lsp.document import ByteEdit
 from elixir_perf_lsp.engine import Finding, Options, analyze
 from elixir_perf_lsp.engine.incremental import reanalyze
-from elixir_perf_lsp.engine.options import FileRole
+from elixir_perf_lsp.engine.options import FileRole, RuleSelection
 from elixir_perf_lsp.project.build import index_for, index_key, project_files, project_root
 from elixir_perf_lsp.project.index import ProjectIndex
 from elixir_perf_lsp.project.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
+# EP601 and EP401 are opt-in: every rule runs here (the fixture projects select ALL too).
+EVERY = Options(selection=RuleSelection(select=("ALL",)))
 PROJECTS = ROOT / "tests" / "fixtures" / "projects"
 SHOP = PROJECTS / "shop"
 CONTROLLER = SHOP / "lib" / "shop_web" / "controllers" / "user_controller.ex"
@@ -45,7 +47,7 @@ def index_of(files: dict[str, bytes]) -> ProjectIndex:
 
 
 def test_the_articles_batch_example_is_reported_without_any_index() -> None:
-    findings = analyze(ARTICLE).findings
+    findings = analyze(ARTICLE, options=EVERY).findings
     assert [(f.code, ARTICLE[f.start : f.end]) for f in findings] == [
         ("EP601", b"&create_activity/1")
     ]
@@ -66,7 +68,7 @@ def test_a_capture_a_pipeline_stage_and_a_plain_call_in_loops_are_reported() -> 
   def outside(x), do: save(x)
 end
 """
-    assert findings_at(analyze(source).findings, source) == {
+    assert findings_at(analyze(source, options=EVERY).findings, source) == {
         3: ["EP601"],
         4: ["EP601"],
         5: ["EP601"],
@@ -84,7 +86,7 @@ def test_a_literal_list_chunks_and_a_transaction_are_not_per_element() -> None:
   def groups(gs), do: Enum.each(gs, &many/1)
 end
 """
-    assert analyze(source).findings == []
+    assert analyze(source, options=EVERY).findings == []
 
 
 def test_recursion_and_cycles_end_and_the_chain_is_named() -> None:
@@ -101,7 +103,7 @@ def test_recursion_and_cycles_end_and_the_chain_is_named() -> None:
   def loop(ns), do: Enum.each(ns, &walk_one/1)
 end
 """
-    findings = analyze(source).findings
+    findings = analyze(source, options=EVERY).findings
     assert findings_at(findings, source) == {8: ["EP602"], 11: ["EP602"]}
     assert "through `A.ping/1`, `A.pong/1`" not in findings[1].message
     assert "(through `ping/1`, `pong/1`)" in findings[1].message
@@ -114,7 +116,7 @@ def test_functions_that_only_build_queries_report_nothing() -> None:
   def queries(orgs), do: Enum.map(orgs, &by_org/1)
 end
 """
-    assert analyze(source).findings == []
+    assert analyze(source, options=EVERY).findings == []
 
 
 def test_names_resolve_through_alias_as_multi_alias_import_and___MODULE__() -> None:
@@ -141,7 +143,7 @@ end
     }
     index = index_of(files)
     source = files["/p/lib/b.ex"]
-    found = analyze(source, project=index, path="/p/lib/b.ex").findings
+    found = analyze(source, options=EVERY, project=index, path="/p/lib/b.ex").findings
     assert findings_at(found, source) == {
         5: ["EP602"],
         6: ["EP602"],
@@ -155,12 +157,12 @@ def test_an_edit_to_the_callee_changes_the_callers_findings() -> None:
     callee = b"defmodule S do\n  def get(id), do: Repo.get(U, id)\nend\n"
     caller = b"defmodule C do\n  def all(ids), do: Enum.map(ids, &S.get/1)\nend\n"
     index = index_of({"s.ex": callee, "c.ex": caller})
-    assert len(analyze(caller, project=index, path="c.ex").findings) == 1
+    assert len(analyze(caller, options=EVERY, project=index, path="c.ex").findings) == 1
     generation = index.generation
     fixed = b"defmodule S do\n  def get(id), do: {:id, id}\nend\n"
     assert index.update(summarise("s.ex", fixed, syntax.parse(fixed).root_node))
     assert index.generation > generation
-    assert analyze(caller, project=index, path="c.ex").findings == []
+    assert analyze(caller, options=EVERY, project=index, path="c.ex").findings == []
     # Summarising the same text again changes nothing.
     assert not index.update(summarise("s.ex", fixed, syntax.parse(fixed).root_node))
 
@@ -169,9 +171,9 @@ def test_removing_a_file_removes_its_functions() -> None:
     callee = b"defmodule S do\n  def get(id), do: Repo.get(U, id)\nend\n"
     caller = b"defmodule C do\n  def all(ids), do: Enum.map(ids, &S.get/1)\nend\n"
     index = index_of({"s.ex": callee})
-    assert analyze(caller, project=index, path="c.ex").findings
+    assert analyze(caller, options=EVERY, project=index, path="c.ex").findings
     assert index.remove("s.ex")
-    assert analyze(caller, project=index, path="c.ex").findings == []
+    assert analyze(caller, options=EVERY, project=index, path="c.ex").findings == []
 
 
 def test_incremental_reanalysis_recomputes_findings_across_functions() -> None:
@@ -179,16 +181,16 @@ def test_incremental_reanalysis_recomputes_findings_across_functions() -> None:
     start = before.index(b"Repo.insert()")
     after = before[:start] + b"{:ok, attrs}" + before[start + len(b"Repo.insert()") :]
     tree = syntax.parse(before)
-    previous = analyze(before, tree)
+    previous = analyze(before, tree, EVERY)
     assert previous.findings
     edit = ByteEdit(start, start + len(b"Repo.insert()"), start + len(b"{:ok, attrs}"))
     new_tree = syntax.parse(after)
-    assert reanalyze(previous, after, new_tree, edit, Options()).findings == []
+    assert reanalyze(previous, after, new_tree, edit, EVERY).findings == []
 
 
 def test_tests_do_not_get_these_findings() -> None:
     source = ARTICLE.replace(b"MyApp.Activities", b"MyApp.ActivitiesTest")
-    options = Options(role=FileRole.TEST)
+    options = Options(selection=EVERY.selection, role=FileRole.TEST)
     assert analyze(source, options=options).findings == []
 
 
@@ -204,7 +206,7 @@ def test_the_shop_controller_is_judged_with_its_contexts() -> None:
     index = index_for([CONTROLLER])
     assert index is not None
     source = CONTROLLER.read_bytes()
-    found = analyze(source, project=index, path=index_key(CONTROLLER)).findings
+    found = analyze(source, options=EVERY, project=index, path=index_key(CONTROLLER)).findings
     # get_user! in Enum.map, a defdelegate reaching `DB.get_by` (alias Repo, as: DB),
     # and ping/1 reaching a read through a cycle. Not: a query builder, update_all,
     # a transaction, a literal two-element list, chunks, a pure helper.
@@ -286,4 +288,4 @@ end
     assert ("Outer.Store", "get", 1) in summary.functions
     assert ("Outer.Store", "get", 2) in summary.functions
     assert not any(key[1] == "to_string" for key in summary.functions)
-    assert findings_at(analyze(source).findings, source) == {5: ["EP602"]}
+    assert findings_at(analyze(source, options=EVERY).findings, source) == {5: ["EP602"]}

@@ -203,7 +203,7 @@ def _options_for(tmp_path: Path, relative: str, config: str = "") -> Options:
     file = tmp_path / relative
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text("")
-    return resolve_for_file(file, Layer(), stop=tmp_path).options
+    return resolve_for_file(file, Layer(), base=tmp_path).options
 
 
 @pytest.mark.parametrize(
@@ -232,7 +232,7 @@ def test_test_files_can_be_linted_like_application_code(tmp_path: Path) -> None:
 
 
 def test_per_file_ignores_apply_to_matching_files_only(tmp_path: Path) -> None:
-    config = '[per-file-ignores]\n"lib/legacy/**" = ["EP1"]\n'
+    config = 'select = ["ALL"]\n[per-file-ignores]\n"lib/legacy/**" = ["EP1"]\n'
     legacy = _options_for(tmp_path, "lib/legacy/old.ex", config)
     fresh = _options_for(tmp_path, "lib/new.ex", config)
     assert not legacy.selection.enables("EP102") and legacy.selection.enables("EP601")
@@ -360,3 +360,46 @@ def test_opt_in_rules_need_their_exact_code() -> None:
     assert RuleSelection(select=("EP", "EP801"), opt_in=frozenset({"EP801"})).enables("EP801")
     extended = RuleSelection(extend_select=("EP801",), opt_in=frozenset({"EP801"}))
     assert extended.enables("EP801")
+
+
+def test_recursion_over_a_small_default_list_is_not_n_plus_one() -> None:
+    source = (
+        "defmodule Log do\n"
+        "  defp derive(car, opts \\\\ [{5, 8}, {4, 5}, {3, 3}])\n"
+        "  defp derive(car, []), do: {:ok, car}\n"
+        "  defp derive(car, [{precision, threshold} | rest]) do\n"
+        "    case Repo.one(query(car, precision)) do\n"
+        "      {f, n} when n >= threshold -> Repo.update(change(car, f))\n"
+        "      _ -> derive(car, rest)\n"
+        "    end\n"
+        "  end\n"
+        "end\n"
+    )
+    assert codes(source) == []
+
+
+@pytest.mark.parametrize(
+    "consumer",
+    [
+        "Enum.filter(&Policies.can?(user, &1))",
+        "Enum.count(&recheck/1)",
+        "Enum.count(fn d -> recheck(d) == :ok end)",
+    ],
+)
+def test_reductions_sql_cannot_express_are_not_reported(consumer: str) -> None:
+    source = f"defmodule A do\n  def f(user), do: Podcast |> Repo.all() |> {consumer}\nend\n"
+    assert codes(source) == []
+
+
+def test_a_reduction_on_fields_is_still_reported() -> None:
+    source = (
+        "defmodule A do\n  def f, do: Ep |> Repo.all() |> Enum.filter(&(&1.downloads > 10))\nend\n"
+    )
+    assert codes(source) == ["EP603"]
+
+
+def test_all_selects_opt_in_rules_and_ignore_still_wins() -> None:
+    opt_in = frozenset({"EP801"})
+    assert RuleSelection(select=("ALL",), opt_in=opt_in).enables("EP801")
+    assert not RuleSelection(select=("ALL",), ignore=("EP8",), opt_in=opt_in).enables("EP801")
+    assert RuleSelection(extend_select=("all",), opt_in=opt_in).enables("EP801")

@@ -63,7 +63,9 @@
 
 (defcustom elixir-perf-lsp-command '("elixir-perf-lsp" "serve")
   "Program and arguments that start elixir-perf-lsp on stdio.
-E.g. (\"/path/to/venv/bin/python\" \"-m\" \"elixir_perf_lsp\" \"serve\")."
+E.g. (\"/path/to/venv/bin/python\" \"-P\" \"-m\" \"elixir_perf_lsp\" \"serve\"):
+-P (Python 3.11+; -I on 3.10) keeps the project directory off `sys.path', so the
+project's own Python files are never imported."
   :type '(repeat string))
 
 (defcustom elixir-perf-lsp-settings nil

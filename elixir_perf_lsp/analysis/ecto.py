@@ -6,8 +6,10 @@ import re
 
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
 from elixir_perf_lsp.analysis.nodes import (
+    Definition,
     as_definition,
     call_name,
+    clauses_of,
     descendants,
     effective_args,
     operator,
@@ -45,15 +47,17 @@ def per_element_loop(node: Node) -> Loop | None:
         definition = as_definition(loop.node)
         if definition is None:
             return None
-        walks_list = any(
-            d.type == "binary_operator" and operator(d) == "|"
-            for p in definition.params
-            for d in (p, *descendants(p))
-        )
+        walked = [
+            index
+            for index, p in enumerate(definition.params)
+            if any(d.type == "binary_operator" and operator(d) == "|" for d in (p, *descendants(p)))
+        ]
         receives = any(
             d.type == "call" and call_name(d) == (None, "receive") for d in descendants(loop.body)
         )
-        return loop if walks_list and not receives else None
+        if not walked or receives or any(_small_default(definition, i) for i in walked):
+            return None
+        return loop
     sources: list[Node] = []
     if loop.kind == "iterator":
         args = effective_args(loop.node)
@@ -74,6 +78,19 @@ def per_element_loop(node: Node) -> Loop | None:
             if d.type == "call" and call_name(d)[1] in _BATCHING:
                 return None
     return loop
+
+
+def _small_default(definition: Definition, index: int) -> bool:
+    """`defp retry(x, opts \\\\ [{5, 8}, {4, 5}])`: the list walked has a small literal
+    default, so the recursion runs a handful of times."""
+    for clause in clauses_of(definition):
+        if index < len(clause.params):
+            param = clause.params[index]
+            if param.type == "binary_operator" and operator(param) == "\\\\":
+                default = param.child_by_field_name("right")
+                if default is not None and is_small(default):
+                    return True
+    return False
 
 
 def report_node(call: Node) -> Node:

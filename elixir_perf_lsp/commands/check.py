@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from elixir_perf_lsp.checker import CheckSettings, FileResult, check_file, discover
+from elixir_perf_lsp.checker import Candidate, CheckSettings, FileResult, check_file, discover
 from elixir_perf_lsp.config import (
     ConfigError,
     Layer,
@@ -19,6 +20,7 @@ from elixir_perf_lsp.config import (
     parse_otp_version,
     resolve_for_file,
 )
+from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.output.records import LocatedFinding
@@ -73,7 +75,8 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     settings = CheckSettings(cli, args.config, args.fix, args.unsafe_fixes, args.diff)
     results = list(_results(args, settings))
-    errors = [e for r in results for e in r.errors]
+    # A bad config fails every file under it: say so once, not once per file.
+    errors = list(dict.fromkeys(e for r in results for e in r.errors))
     for error in errors:
         sys.stderr.write(f"elixir-perf-lsp: {error}\n")
     for r in results:
@@ -97,9 +100,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[FileResult]:
     paths = list(args.paths)
     if args.stdin_filename is not None or paths == ["-"]:
-        name = args.stdin_filename or "-"
-        project = index_for([Path(name)]) if name != "-" else None
-        yield check_file(name, settings, stdin=sys.stdin.buffer.read(), project=project)
+        yield _check_stdin(args.stdin_filename or "-", settings)
         return
     found = list(discover(paths, settings.cli, settings.config_override))
     for item in found:
@@ -108,7 +109,7 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
     jobs = [item for item in found if not isinstance(item, str)]
     if args.force_exclude:
         # Tools that pass file names (pre-commit, editors) want excludes honoured too.
-        jobs = [(path, False) for path, _explicit in jobs]
+        jobs = [job._replace(explicit=False) for job in jobs]
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
         results = []
         for result in _run_jobs(jobs, settings, None):
@@ -118,7 +119,7 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
 
 
 def with_project(
-    results: list[FileResult], jobs: list[tuple[Path, bool]], settings: CheckSettings
+    results: list[FileResult], jobs: list[Candidate], settings: CheckSettings
 ) -> list[FileResult]:
     """Results once the whole project is known: its loops may call any module.
 
@@ -129,7 +130,7 @@ def with_project(
     waiting = [i for i, r in enumerate(results) if r.unresolved]
     if not waiting:
         return results
-    roots = {root for path, _explicit in jobs if (root := project_root(path)) is not None}
+    roots = {root for job in jobs if (root := project_root(job.path)) is not None}
     if not roots:
         return results
     known = {index_key(r.filename): r.summary for r in results if r.summary is not None}
@@ -154,6 +155,24 @@ def _options(result: FileResult, settings: CheckSettings) -> Options:
     return resolve_for_file(
         Path(result.filename), settings.cli, config_override=settings.config_override
     ).options
+
+
+def _check_stdin(name: str, settings: CheckSettings) -> FileResult:
+    """Stdin, read up to the size limit: a pipe from `/dev/zero` must not fill memory."""
+    source = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(source) <= MAX_BYTES:
+        # The whole project is indexed even for one buffer: its loops may call any module.
+        project = index_for([Path(name)]) if name != "-" else None
+        return check_file(name, settings, stdin=source, project=project)
+    if settings.fix and not settings.diff:
+        # The caller (an editor's formatter) expects the fixed text on stdout: with
+        # nothing analysed, that is the input, passed through without holding it.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source)
+        shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+    limit = MAX_BYTES // 1024 // 1024
+    return FileResult(name, notices=[f"{name}: not analysed: over the {limit} MB limit"])
 
 
 def _wants_progress(args: argparse.Namespace, files: int) -> bool:
@@ -198,13 +217,24 @@ def _set_project(project: ProjectIndex | None) -> None:
     _worker_project = project
 
 
-def _check_job(job: tuple[tuple[Path, bool], CheckSettings]) -> FileResult:
-    (path, explicit), settings = job
-    return check_file(path, settings, explicit=explicit, project=_worker_project)
+def _check_job(job: tuple[Candidate, CheckSettings]) -> FileResult:
+    candidate, settings = job
+    try:
+        return check_file(
+            candidate.path,
+            settings,
+            explicit=candidate.explicit,
+            tree=candidate.tree,
+            project=_worker_project,
+        )
+    except Exception as exc:  # one file's bug must not cost the rest of the run
+        return FileResult(
+            str(candidate.path), errors=[f"{candidate.path}: internal error: {exc!r}"]
+        )
 
 
 def _run_jobs(
-    jobs: list[tuple[Path, bool]], settings: CheckSettings, project: ProjectIndex | None
+    jobs: list[Candidate], settings: CheckSettings, project: ProjectIndex | None
 ) -> Iterator[FileResult]:
     """Check files on every core; results come back in input order."""
     _set_project(project)

@@ -14,13 +14,21 @@ MAX_LINES = 40_000
 TIME_BUDGET_SECONDS = 10.0
 
 
-def too_large(source: bytes) -> str | None:
-    """Why `source` is not analysed, or None when it is within the limits."""
-    if len(source) > MAX_BYTES:
+def too_many_bytes(size: int) -> str | None:
+    """Why a file of `size` bytes is not analysed (known before reading it), or None."""
+    if size > MAX_BYTES:
         return (
-            f"not analysed: {len(source) / 1024 / 1024:.1f} MB is over the "
+            f"not analysed: {size / 1024 / 1024:.1f} MB is over the "
             f"{MAX_BYTES // 1024 // 1024} MB limit"
         )
+    return None
+
+
+def too_large(source: bytes) -> str | None:
+    """Why `source` is not analysed, or None when it is within the limits."""
+    reason = too_many_bytes(len(source))
+    if reason is not None:
+        return reason
     lines = source.count(b"\n") + 1
     if lines > MAX_LINES:
         return f"not analysed: {lines} lines is over the {MAX_LINES} line limit"

@@ -40,20 +40,32 @@ class RuleSelection:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     # Rules outside the default set: enabled only when selected by their exact
-    # code (like clippy's pedantic lints), never by a prefix such as `EP` or `EP5`.
+    # code or by `ALL` (like clippy's pedantic lints), never by a prefix such as
+    # `EP` or `EP5`.
     opt_in: frozenset[str] = frozenset()
 
     def enables(self, code: str) -> bool:
-        chosen = _longest_prefix(code, (*self.select, *self.extend_select))
-        if chosen < 0 or (code in self.opt_in and chosen != len(code)):
+        selectors = (*self.select, *self.extend_select)
+        chosen = _longest_prefix(code, selectors)
+        if chosen < 0:
+            return False
+        named = chosen == len(code) or ALL in (s.upper() for s in selectors)
+        if code in self.opt_in and not named:
             return False
         return chosen > _longest_prefix(code, self.ignore)
+
+
+# Every rule, opt-in ones included (ruff's `ALL`), with the least specificity:
+# `select = ["ALL"]` plus `ignore = ["EP5"]` drops the EP5 rules.
+ALL = "ALL"
 
 
 def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     best = -1
     for prefix in prefixes:
-        if code.startswith(prefix.upper()):
+        if prefix.upper() == ALL:
+            best = max(best, 0)
+        elif code.startswith(prefix.upper()):
             best = max(best, len(prefix))
     return best
 

@@ -130,6 +130,8 @@ def _replacement(
 
 RULE = Rule(
     code="EP102",
+    precision="0 of 23 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="expensive-empty-check",
     summary="`length/1` or `Enum.count` compared with 0 or 1 to test emptiness",
     severity=Severity.INFORMATION,

@@ -135,6 +135,8 @@ def _fix(acc: Accumulator) -> Fix | None:
 
 RULE = Rule(
     code="EP103",
+    precision="2 of 18 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="list-append-in-loop",
     summary="`acc ++ [x]` on an accumulator: quadratic list building",
     severity=Severity.WARNING,

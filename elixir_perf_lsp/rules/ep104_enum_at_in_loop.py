@@ -299,6 +299,8 @@ def _short(source: str, limit: int) -> str:
 
 RULE = Rule(
     code="EP104",
+    precision="1 of 22 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="enum-at-in-loop",
     summary="`Enum.at/2` with an index that changes every iteration: quadratic list walks",
     severity=Severity.WARNING,

@@ -458,6 +458,8 @@ def _head_pattern(param: Node) -> Node | None:
 
 RULE = Rule(
     code="EP201",
+    precision="0 of 11 findings worth changing on the 17 projects of `benchmarks/precision`, 5 wrong (2026-12-06).",
+    default=False,
     name="binary-prepend-in-loop",
     summary="Prepending to (or matching) a binary accumulator: quadratic binary building",
     severity=Severity.WARNING,

@@ -169,6 +169,8 @@ def _short(source: str, limit: int = 60) -> str:
 
 RULE = Rule(
     code="EP202",
+    precision="1 of 14 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="concat-for-io",
     summary="`<>` chain built only to be written: pass iodata instead",
     severity=Severity.HINT,

@@ -242,6 +242,7 @@ RULE = Rule(
     # Looks at module attributes and inserts above the function: not form-local.
     scope="file",
     code="EP301",
+    precision="no finding on the 17 projects of `benchmarks/precision` (1.5M lines, 2026-12-06).",
     name="regex-compile-in-function",
     summary="A constant regex compiled on every call (`Regex.compile!`, `:re.run` with a string)",
     severity=Severity.INFORMATION,

@@ -164,6 +164,8 @@ RULE = Rule(
     # Looks at module attributes and inserts above the function: not form-local.
     scope="file",
     code="EP302",
+    precision="0 of 2 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="regex-literal-in-loop",
     summary="A `~r` literal re-imported on every loop iteration (OTP 28+)",
     severity=Severity.HINT,

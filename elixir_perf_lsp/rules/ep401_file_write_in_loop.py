@@ -229,6 +229,8 @@ def _fix(call: Node, path: Node, data: Node, loop: Loop, ctx: Context) -> Fix | 
 
 RULE = Rule(
     code="EP401",
+    precision="0 of 1 findings worth changing on the 17 projects of `benchmarks/precision`, 1 wrong (2026-12-06).",
+    default=False,
     name="file-write-in-loop",
     summary="`File.write` appending, or rewriting the same file, once per element",
     severity=Severity.WARNING,

@@ -134,6 +134,8 @@ def _read_path(node: Node) -> Node | None:
 
 RULE = Rule(
     code="EP402",
+    precision="0 of 3 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="read-whole-file-to-split",
     summary="`File.read!` split into lines instead of `File.stream!`",
     severity=Severity.INFORMATION,

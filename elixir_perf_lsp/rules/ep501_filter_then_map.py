@@ -146,6 +146,8 @@ def _variable(predicate: Function, mapper: Function, preferred: str | None) -> s
 
 RULE = Rule(
     code="EP501",
+    precision="0 of 82 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="filter-then-map",
     summary="`Enum.filter/2` piped into `Enum.map/2`: two passes and an intermediate list",
     severity=Severity.HINT,

@@ -96,6 +96,8 @@ def _fix(first: Step, second: Step, ctx: Context) -> Fix:
 
 RULE = Rule(
     code="EP503",
+    precision="0 of 3 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="filter-then-count",
     summary="`Enum.filter/2` then `Enum.count/1` or `length/1`: use `Enum.count/2`",
     severity=Severity.HINT,

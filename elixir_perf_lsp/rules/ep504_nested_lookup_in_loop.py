@@ -375,6 +375,8 @@ def _starts_line(node: Node, ctx: Context) -> bool:
 
 RULE = Rule(
     code="EP504",
+    precision="0 of 31 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="nested-lookup-in-loop",
     summary="Keyed `Enum.find`/`filter`/`any?` over a loop-invariant collection inside a loop",
     severity=Severity.WARNING,

@@ -132,6 +132,8 @@ def _runtime_list(collection: Node, loop: Loop) -> bool:
 
 RULE = Rule(
     code="EP505",
+    precision="2 of 165 findings worth changing on the 17 projects of `benchmarks/precision`, 1 wrong (2026-12-06).",
+    default=False,
     name="list-membership-in-loop",
     summary="`x in list` / `Enum.member?` on a loop-invariant runtime list inside a loop",
     severity=Severity.INFORMATION,

@@ -234,6 +234,8 @@ def is_list_expression(node: Node) -> bool:
 
 RULE = Rule(
     code="EP506",
+    precision="0 of 5 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="reverse-then-concat",
     summary="`Enum.reverse(a) ++ b`: use `Enum.reverse(a, b)`",
     severity=Severity.HINT,

@@ -101,6 +101,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
 
 RULE = Rule(
     code="EP602",
+    precision="2 of 3 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
     name="repo-read-in-loop",
     summary="`Repo.get/get_by/one/all/preload` once per element of a loop (N+1 queries)",
     severity=Severity.WARNING,

@@ -301,6 +301,8 @@ def _inside(node: Node, container: Node) -> bool:
 
 RULE = Rule(
     code="EP702",
+    precision="1 of 5 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
+    default=False,
     name="unbounded-task-fan-out",
     summary="`Task.async` per element of an unbounded collection, then awaited: no concurrency limit",
     severity=Severity.INFORMATION,

@@ -78,6 +78,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
 
 RULE = Rule(
     code="EP801",
+    precision="1 of 169 findings worth changing on the 17 projects of `benchmarks/precision`, 13 wrong (2026-12-06).",
     name="dynamic-atom-creation",
     summary="Atom created from runtime data (not known to be client input): never collected",
     severity=Severity.WARNING,

@@ -77,6 +77,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
 
 RULE = Rule(
     code="EP803",
+    precision="10 of 10 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
     name="atom-from-client-input",
     summary="Atom created from request params or event payloads: any client can fill the atom table",
     severity=Severity.WARNING,

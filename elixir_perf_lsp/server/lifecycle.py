@@ -31,7 +31,7 @@ def flush_errors(ls: ElixirPerfServer) -> None:
 
 def apply_settings(ls: ElixirPerfServer, payload: Any) -> None:
     try:
-        ls.session.settings = parse_settings(payload)
+        ls.session.settings = parse_settings(payload, ls.session.workspace_root)
     except ConfigError as exc:
         ls.session.report_error(f"elixir-perf: settings: {exc}; keeping the previous settings")
     ls.session.invalidate()

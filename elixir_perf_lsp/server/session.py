@@ -115,7 +115,7 @@ class Session:
                 Path(path_text),
                 editor=self.settings.layer,
                 config_override=self.settings.config_file,
-                stop=self.workspace_root,
+                base=self.workspace_root,
             )
         except ConfigError as exc:
             self.report_error(f"elixir-perf: {exc}; using defaults until it is fixed")

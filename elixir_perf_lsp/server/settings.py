@@ -59,8 +59,11 @@ def is_for_us(payload: object) -> bool:
     return section(payload) is not None
 
 
-def parse_settings(payload: object) -> EditorSettings:
-    """Raise ConfigError naming the bad setting; unknown keys are errors too."""
+def parse_settings(payload: object, workspace_root: Path | None = None) -> EditorSettings:
+    """Raise ConfigError naming the bad setting; unknown keys are errors too.
+
+    Types are strict: `"enable": "false"` is an error, not a true value. A relative
+    `configFile` is relative to the workspace root, not the server's directory."""
     data = section(payload)
     if data is None:
         raise ConfigError("expected an object of elixirPerf settings", key="elixirPerf")
@@ -86,12 +89,31 @@ def parse_settings(payload: object) -> EditorSettings:
     debounce = data.get("debounceMs", DEFAULT_DEBOUNCE_MS)
     if not isinstance(debounce, int) or isinstance(debounce, bool) or debounce < 0:
         raise ConfigError("must be a non-negative integer", key="elixirPerf.debounceMs")
-    config_file = data.get("configFile") or None
     return EditorSettings(
         layer=layer,
-        config_file=Path(str(config_file)).expanduser() if config_file else None,
+        config_file=_config_file(data.get("configFile"), workspace_root),
         debounce_ms=min(debounce, MAX_DEBOUNCE_MS),
-        enable=bool(data.get("enable", True)),
-        workspace_diagnostics=bool(data.get("workspaceDiagnostics", False)),
+        enable=_flag(data, "enable", True),
+        workspace_diagnostics=_flag(data, "workspaceDiagnostics", False),
         raw=dict(data),
     )
+
+
+def _flag(data: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise ConfigError(f"must be true or false, got {value!r}", key=f"elixirPerf.{key}")
+    return value
+
+
+def _config_file(value: object, workspace_root: Path | None) -> Path | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"must be a path, got {value!r}", key="elixirPerf.configFile")
+    path = Path(value).expanduser()
+    if not path.is_absolute() and workspace_root is not None:
+        path = workspace_root / path
+    return path

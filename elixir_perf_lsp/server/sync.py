@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from elixir_perf_lsp.document import Document, TextChange
 from elixir_perf_lsp.server import project, workspace
+from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 
@@ -63,9 +63,7 @@ async def _lint_later(ls: ElixirPerfServer, uri: str, delay_ms: int) -> None:
 
 def relint_all(ls: ElixirPerfServer) -> None:
     if ls.session.pull_diagnostics:
-        # Older clients lack refresh; they pull again on their next change.
-        with contextlib.suppress(Exception):
-            ls.workspace_diagnostic_refresh(None)
+        refresh_diagnostics(ls)
         return
     for uri in list(ls.session.documents):
         schedule_lint(ls, uri, 0)

@@ -42,8 +42,10 @@ from elixir_perf_lsp.checker import EXTENSIONS, discover
 from elixir_perf_lsp.config import Layer, is_excluded
 from elixir_perf_lsp.document import Document
 from elixir_perf_lsp.engine import analyze
-from elixir_perf_lsp.engine.limits import MAX_BYTES, too_large
+from elixir_perf_lsp.engine.limits import too_large
+from elixir_perf_lsp.fileio import Unreadable, read_source
 from elixir_perf_lsp.project.build import index_key
+from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 
@@ -154,12 +156,10 @@ def analyse_file(ls: ElixirPerfServer, uri: str, path: Path) -> ScannedFile | No
     if resolved.excludes(path):
         return None
     try:
-        stat = path.stat()
-        if stat.st_size > MAX_BYTES:
-            return None
-        source = path.read_bytes()
-    except OSError:
+        snapshot = read_source(path)  # regular files only, size checked before reading
+    except Unreadable:
         return None
+    source = snapshot.data
     if not _readable(ls, path, source):
         return None
     # A closed file's disk copy is what the project index holds for it, too.
@@ -168,7 +168,7 @@ def analyse_file(ls: ElixirPerfServer, uri: str, path: Path) -> ScannedFile | No
     for message in analysis.rule_errors:
         ls.session.report_error(f"elixir-perf: {message}")
     doc = Document(uri, source, None, ls.session.encoding)
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    stamp = snapshot.stamp
     result_id = f"{ls.session.generation}:{stamp[0]}:{stamp[1]}"
     diagnostics = [to_diagnostic(doc, f) for f in analysis.findings]
     return ScannedFile(path, stamp, diagnostics, result_id)
@@ -327,8 +327,7 @@ def clear(ls: ElixirPerfServer) -> None:
     had_files = bool(state.files)
     state.files.clear()
     if had_files and uses_pull(ls):
-        with contextlib.suppress(Exception):
-            ls.workspace_diagnostic_refresh(None)
+        refresh_diagnostics(ls)
 
 
 # --- hooks for lifecycle.py and sync.py -----------------------------------------------

@@ -1,4 +1,4 @@
-;;; eglot_journey.el --- Emacs 28 + Eglot 1.9 against elixir-perf-lsp  -*- lexical-binding: t; -*-
+;;; eglot_journey.el --- Eglot (Emacs 28 and 30) against elixir-perf-lsp  -*- lexical-binding: t; -*-
 
 ;; Run by tests/e2e/test_emacs.py:
 ;;   E2E_INPUT=/tmp/x/input.json emacs --batch -l tests/e2e/eglot_journey.el
@@ -15,64 +15,22 @@
 
 (package-initialize)
 (require 'eglot)
-(require 'cl-lib)
-(require 'json)
+(load (expand-file-name "journey.el" (file-name-directory load-file-name)) nil t)
 
-(defvar journey--input
-  (let ((json-object-type 'plist) (json-array-type 'list))
-    (json-read-file (getenv "E2E_INPUT"))))
-(defvar journey--wait-s (string-to-number (or (getenv "E2E_WAIT_S") "15")))
-(defvar journey--t0 (float-time))
-(defvar journey--result (list :steps nil :shown nil :log nil))
 (defvar journey--published nil "Newest publishDiagnostics params for the file (plist).")
 (defvar journey--requests nil "textDocument/codeAction params and results, newest first.")
 
 (define-derived-mode elixir-mode prog-mode "Elixir" "Stub major mode for the journey.")
 
+(defvar journey--multiplexer (plist-get journey--input :multiplexer)
+  "The README's multiplexer command (rass ... -- elixir-perf-lsp serve), or nil.")
+(when journey--multiplexer
+  (setq elixir-perf-lsp-eglot-register nil))
 (load (plist-get journey--input :package) nil t)
-(setq elixir-perf-lsp-command (plist-get journey--input :cmd))
-
-(defun journey--put (key value)
-  (setq journey--result (plist-put journey--result key value)))
-
-(defun journey--write ()
-  (let ((json-encoding-pretty-print nil)
-        (coding-system-for-write 'utf-8-unix))
-    (with-temp-file (plist-get journey--input :result)
-      (insert (json-encode journey--result)))))
-
-(define-error 'journey-stop "Journey stopped")
-
-(defun journey--fail (fmt &rest args)
-  (journey--put :error (apply #'format fmt args))
-  (signal 'journey-stop nil))
-
-(defun journey--run-idle-timers (idle-since fired)
-  "Run the idle timers due after being idle since IDLE-SINCE; FIRED lists those already run.
-Batch Emacs never becomes idle (it reads no keyboard), so idle timers -- Eglot's didChange
-timer among them -- would never fire; while we wait the user types nothing, i.e. Emacs is
-idle, so fire each idle timer once its delay has elapsed, as an interactive Emacs would.
-Returns the updated FIRED list."
-  (let ((idle (- (float-time) idle-since)))
-    (dolist (timer (copy-sequence timer-idle-list))
-      (when (and (not (memq timer fired))
-                 (memq timer timer-idle-list)
-                 (>= idle (float-time (timer--time timer))))
-        (push timer fired)
-        (timer-event-handler timer))))
-  fired)
-
-(defmacro journey--wait-for (what &rest condition)
-  "Process events (idle) until CONDITION holds; fail naming WHAT after `journey--wait-s'."
-  (declare (indent 1))
-  `(let* ((start (float-time))
-          (deadline (+ start journey--wait-s))
-          (fired nil))
-     (while (not (progn ,@condition))
-       (when (> (float-time) deadline)
-         (journey--fail "timed out after %s s waiting for %s" journey--wait-s ,what))
-       (accept-process-output nil 0.01)
-       (setq fired (journey--run-idle-timers start fired)))))
+(if journey--multiplexer
+    (add-to-list 'eglot-server-programs
+                 `(((elixir-mode :language-id "elixir")) . ,journey--multiplexer))
+  (setq elixir-perf-lsp-command (plist-get journey--input :cmd)))
 
 (cl-defmethod eglot-handle-notification :before
   (_server (_method (eql textDocument/publishDiagnostics)) &rest params &key uri &allow-other-keys)
@@ -96,34 +54,28 @@ Returns the updated FIRED list."
     response))
 (advice-add 'jsonrpc-request :around #'journey--record-requests)
 
-(defun journey--published-current-p ()
-  "The server has answered for the text Eglot has now (didChange sent, version published)."
+(defun journey--published-current-p (&optional after)
+  "The server has answered for the text Eglot has now (didChange sent, version published).
+With AFTER, a version the buffer had before an edit: the answer must be for a later one.
+Eglot 1.17 (Emacs 30) learns of edits through track-changes only when it sends them, so
+right after an edit its version still equals the last one published: without AFTER a stale
+answer would pass for the current one."
   (and journey--published
        (not eglot--recent-changes)
-       (equal (plist-get journey--published :version) eglot--versioned-identifier)))
+       (equal (plist-get journey--published :version) eglot--versioned-identifier)
+       (or (null after) (> eglot--versioned-identifier after))
+       (or (null journey--multiplexer) (journey--ours-published-p))))
 
+(defun journey--ours-published-p ()
+  "The multiplexed publish holds elixir-perf's answer for this version.
+rass publishes a version's diagnostics once every server has, or after 1 s with what it has
+(then again when the late one arrives); every step of this journey leaves an elixir-perf
+diagnostic, so one of ours means our server has answered."
+  (cl-some (lambda (d) (equal (plist-get d :source) "elixir-perf"))
+           (plist-get journey--published :diagnostics)))
 (defun journey--flymake ()
-  "Flymake's diagnostics: 0-based line, character columns, covered text, LSP code."
-  (vconcat
-   (mapcar
-    (lambda (d)
-      (let* ((beg (flymake-diagnostic-beg d))
-             (end (flymake-diagnostic-end d))
-             (lsp (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data d)))))
-        (save-excursion
-          (list :line (progn (goto-char beg) (1- (line-number-at-pos)))
-                :col (- beg (line-beginning-position))
-                :end_line (progn (goto-char end) (1- (line-number-at-pos)))
-                :end_col (- end (line-beginning-position))
-                :text (buffer-substring-no-properties beg end)
-                :code (plist-get lsp :code)
-                :source (plist-get lsp :source)
-                :has_data (and (plist-get lsp :data) t)))))
-    (sort (flymake-diagnostics) (lambda (a b) (< (flymake-diagnostic-beg a)
-                                                 (flymake-diagnostic-beg b)))))))
-
-(defun journey--lines ()
-  (vconcat (split-string (buffer-substring-no-properties (point-min) (point-max)) "\n")))
+  (journey--flymake-with
+   (lambda (d) (cdr (assoc 'eglot-lsp-diag (flymake-diagnostic-data d))))))
 
 (defun journey--snapshot (name &rest extra)
   (let ((step (append (list :name name
@@ -156,26 +108,6 @@ Returns the action menu (candidate titles), the default offered and the kind pro
       (call-interactively command))
     (list :menu menu :default default :kind_prompt kind-prompt)))
 
-(defun journey--goto-diagnostic (line)
-  "Move point to the first Flymake diagnostic on 0-based LINE, the way a user would."
-  (goto-char (point-min))
-  (forward-line line)
-  (let ((bol (point)))
-    ;; From the end of the previous line, `flymake-goto-next-error' lands on LINE's first one.
-    (unless (bobp) (backward-char))
-    (flymake-goto-next-error 1 nil t)
-    (unless (and (>= (point) bol) (= (line-number-at-pos) (1+ line)))
-      (journey--fail "flymake-goto-next-error went to line %d, not %d"
-                     (line-number-at-pos) (1+ line)))))
-
-(defun journey--type (text)
-  "Type TEXT character by character with `self-insert-command' (newlines with `newline')."
-  (dolist (c (string-to-list text))
-    (if (eq c ?\n)
-        (newline)
-      (let ((last-command-event c))
-        (self-insert-command 1)))))
-
 (defun journey--run ()
   (journey--put :emacs emacs-version)
   (journey--put :eglot (or (bound-and-true-p eglot-version)
@@ -203,41 +135,39 @@ Returns the action menu (candidate titles), the default offered and the kind pro
 
   ;; 2-3. M-x eglot-code-actions at the EP102 diagnostic, RET on the default (preferred) action.
   (journey--goto-diagnostic (plist-get journey--input :fix_line))
-  (let ((point-at (list :line (1- (line-number-at-pos))
+  (let ((before eglot--versioned-identifier)
+        (point-at (list :line (1- (line-number-at-pos))
                         :col (- (point) (line-beginning-position))))
         (menu (journey--code-action-command #'eglot-code-actions)))
     (journey--snapshot "fixed" :point point-at
-                       :request (car journey--requests) :menu menu))
-  (journey--wait-for "diagnostics after the fix" (journey--published-current-p))
-  (journey--snapshot "fixed_diagnostics")
+                       :request (car journey--requests) :menu menu)
+  (journey--wait-for "diagnostics after the fix" (journey--published-current-p before))
+  (journey--snapshot "fixed_diagnostics"))
 
   ;; 4. Type a new footgun line before `end'.
   (goto-char (point-min))
   (forward-line (plist-get journey--input :insert_at))
-  (journey--type (concat (plist-get journey--input :new_line) "\n"))
-  (journey--wait-for "diagnostics after typing"
-    (and (journey--published-current-p)
+  (let ((before eglot--versioned-identifier))
+    (journey--type (concat (plist-get journey--input :new_line) "\n"))
+    (journey--wait-for "diagnostics after typing"
+      (and (journey--published-current-p before)
          (cl-some (lambda (d) (equal (plist-get (plist-get (plist-get d :range) :start) :line)
                                      (plist-get journey--input :insert_at)))
-                  (plist-get journey--published :diagnostics))))
+                  (plist-get journey--published :diagnostics)))))
   (journey--snapshot "typed")
 
   ;; 5. C-u M-x eglot-code-actions RET quickfix on the typed line.  (Eglot 1.9's
   ;; `eglot-code-action-quickfix' only returns the actions: it forgets to pass INTERACTIVE.)
   (journey--goto-diagnostic (plist-get journey--input :insert_at))
-  (let ((menu (journey--code-action-command #'eglot-code-actions "quickfix")))
-    (journey--wait-for "diagnostics after the second fix" (journey--published-current-p))
+  (let* ((before eglot--versioned-identifier)
+         (menu (journey--code-action-command #'eglot-code-actions "quickfix")))
+    (journey--wait-for "diagnostics after the second fix" (journey--published-current-p before))
     (journey--snapshot "command_fixed" :request (car journey--requests) :menu menu))
 
   (set-buffer-modified-p nil)
   (eglot-shutdown (eglot-current-server))
   (journey--put :stopped t))
 
-(condition-case err
-    (journey--run)
-  (journey-stop nil)
-  (error (journey--put :error (format "%S" err))))
-(journey--write)
-(kill-emacs 0)
+(journey-main #'journey--run)
 
 ;;; eglot_journey.el ends here

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import ROOT, nvim_version
+from tests.e2e.support import ROOT, nvim_version, require_or_skip
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,7 +71,7 @@ vim.fn.writefile({ vim.fn.json_encode(out) }, vim.env.E2E_RESULT)
 @pytest.fixture(scope="module")
 def lua_loads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     if nvim_version() is None:
-        pytest.skip("nvim not found on PATH")
+        require_or_skip("nvim not found on PATH")
     tmp = tmp_path_factory.mktemp("lua")
     script = tmp / "load.lua"
     script.write_text(LOAD_LUA, encoding="utf-8")

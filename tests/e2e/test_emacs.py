@@ -1,4 +1,7 @@
-"""Emacs 28 + Eglot 1.9 (batch) against the real server, set up by editors/emacs/elixir-perf-lsp.el.
+"""Eglot (batch) against the real server, set up by editors/emacs/elixir-perf-lsp.el:
+Emacs 28 + Eglot 1.9 (bookworm, on this machine), Emacs 30 + its built-in Eglot 1.17 (trixie chroot
+from .ci/editor-clients.sh), and Emacs 30 + Eglot talking to elixir-perf-lsp next to a second server
+through the `rass` multiplexer (rassumfrassum, PyPI), configured as editors/emacs/README.md says.
 
 The journey (tests/e2e/eglot_journey.el) opens a file whose flagged lines carry multi-byte text
 before the flagged range, waits for the server's publishDiagnostics, checks what Flymake shows,
@@ -10,16 +13,38 @@ it with `C-u M-x eglot-code-actions RET quickfix`. The Lisp side only records; t
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.support import HERE, ROOT, SERVER_CMD, columns, eglot_missing, run_editor, server_env
+from tests.e2e.second_server import SOURCE as SECOND_SOURCE
+from tests.e2e.support import (
+    HERE,
+    ROOT,
+    SERVER_CMD,
+    Chroot,
+    columns,
+    eglot_missing,
+    in_chroot,
+    opt_into_every_rule,
+    require_or_skip,
+    run_editor,
+    server_env,
+    server_on_path,
+)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(eglot_missing() is not None, reason=str(eglot_missing())),
-]
+pytestmark = pytest.mark.e2e
+
+# Client name -> the chroot variable it runs in (None: this machine's Emacs).
+CLIENTS = {
+    "emacs28": None,
+    "emacs30": "ELIXIR_PERF_CHROOT_TRIXIE",
+    "emacs30-rass": "ELIXIR_PERF_CHROOT_TRIXIE",
+}
 
 LINE_A = '  def a(xs), do: {"😀😀😀😀😀😀😀😀é", length(xs) == 0}'
 LINE_B = '  def b(s), do: {"ü→", String.length(s) == 0, "ß"}'
@@ -29,13 +54,19 @@ FIXED_A = '  def a(xs), do: {"😀😀😀😀😀😀😀😀é", xs == []}'
 FIXED_NEW = '  def c(ys), do: {"ñ😀", ys != []}'
 
 
-def assert_lsp_range(diag: dict[str, Any], line: int, text: str, needle: str) -> None:
-    """The server's range, in utf-16 code units (Eglot 1.9 offers no other encoding)."""
-    start, end = columns(text, needle)["utf-16"]
+# LSP position encoding -> the unit `columns` counts in.
+UNITS = {"utf-16": "utf-16", "absent": "utf-16", "utf-8": "utf-8", "utf-32": "chars"}
+
+
+def assert_lsp_range(
+    diag: dict[str, Any], line: int, text: str, needle: str, encoding: str = "utf-16"
+) -> None:
+    """The server's range, in the negotiated encoding's units."""
+    start, end = columns(text, needle)[UNITS[encoding]]
     assert diag["range"] == {
         "start": {"line": line, "character": start},
         "end": {"line": line, "character": end},
-    }, f"server range for {needle!r} in {text!r} (utf-16 columns {start}-{end})"
+    }, f"server range for {needle!r} in {text!r} ({encoding} columns {start}-{end})"
 
 
 def assert_flymake(diag: dict[str, Any], line: int, text: str, needle: str) -> None:
@@ -47,11 +78,34 @@ def assert_flymake(diag: dict[str, Any], line: int, text: str, needle: str) -> N
     assert diag["has_data"], "the diagnostic lost its `data` in Eglot"
 
 
-@pytest.fixture(scope="module")
-def journey(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    tmp = tmp_path_factory.mktemp("emacs")
+def runner(client: str) -> Chroot | None:
+    """Where `client`'s Emacs runs (None: this machine); skips or fails when it is missing."""
+    variable = CLIENTS[client]
+    if variable is None:
+        require_or_skip(eglot_missing())
+        return None
+    found = in_chroot(variable, "emacs")
+    require_or_skip(found if isinstance(found, str) else None)
+    assert isinstance(found, Chroot)
+    if client.endswith("-rass"):
+        require_or_skip(None if rass() else "rass (pip install rassumfrassum) not found")
+    return found
+
+
+def rass() -> str | None:
+    """The multiplexer next to the interpreter running the tests (a venv's bin), else on PATH."""
+    beside = Path(sys.executable).parent / "rass"
+    return str(beside) if beside.exists() else shutil.which("rass")
+
+
+@pytest.fixture(scope="module", params=sorted(CLIENTS))
+def journey(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    client: str = request.param
+    where = runner(client)
+    tmp = tmp_path_factory.mktemp(client)
     project = tmp / "demo"
     (project / "lib").mkdir(parents=True)
+    opt_into_every_rule(project)
     (project / "mix.exs").write_text(
         "defmodule Demo.MixProject do\n  use Mix.Project\n"
         '  def project, do: [app: :demo, version: "0.1.0", elixir: "~> 1.14"]\nend\n',
@@ -69,12 +123,24 @@ def journey(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "insert_at": 4,
         "new_line": NEW_LINE,
     }
-    (tmp / "input.json").write_text(json.dumps(spec), encoding="utf-8")
     env = server_env()
+    if client.endswith("-rass"):
+        # editors/emacs/README.md's multiplexer setup, the second server in ElixirLS's place.
+        second = [sys.executable, str(HERE / "second_server.py")]
+        spec["multiplexer"] = [rass(), "--", *second, "--", "elixir-perf-lsp", "serve"]
+        env["PATH"] = os.pathsep.join([str(server_on_path(tmp / "bin").parent), env["PATH"]])
+    (tmp / "input.json").write_text(json.dumps(spec), encoding="utf-8")
     env["E2E_INPUT"] = str(tmp / "input.json")
-    return run_editor(
-        ["emacs", "--batch", "-l", str(HERE / "eglot_journey.el")], result, env, project
-    )
+    env["HOME"] = str(tmp / "home")  # no user init, no ~/.emacs.d writes
+    args = ["emacs", "--batch", "-l", str(HERE / "eglot_journey.el")]
+    data = run_editor(where.command(args, project) if where else args, result, env, project)
+    data["_client"] = client
+    return data
+
+
+def ours(diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Our diagnostics among what the editor got (the multiplexer adds the second server's)."""
+    return [d for d in diagnostics if d.get("source") != SECOND_SOURCE]
 
 
 def step(journey: dict[str, Any], name: str) -> dict[str, Any]:
@@ -87,7 +153,11 @@ def step(journey: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def codes(diagnostics: list[dict[str, Any]]) -> list[str]:
-    return [d["code"] for d in diagnostics]
+    return [d["code"] for d in ours(diagnostics)]
+
+
+def encoding(journey: dict[str, Any]) -> str:
+    return str(journey["position_encoding"])
 
 
 def test_journey_completes(journey: dict[str, Any]) -> None:
@@ -107,24 +177,48 @@ def test_journey_completes(journey: dict[str, Any]) -> None:
     assert logged == [], f"the server logged errors/warnings: {logged}"
 
 
-def test_eglot_starts_our_server_with_utf16(journey: dict[str, Any]) -> None:
-    # editors/emacs/elixir-perf-lsp.el maps elixir-mode to elixir-perf-lsp-command.
-    assert journey["contact"] == SERVER_CMD
-    # Eglot 1.9 offers no positionEncodings: utf-16 (stated or implied).
-    assert journey["position_encoding"] in ("utf-16", "absent")
+def test_eglot_starts_our_server_in_the_negotiated_encoding(journey: dict[str, Any]) -> None:
+    client = journey["_client"]
+    if client.endswith("-rass"):
+        assert journey["contact"][0].endswith("rass") and journey["contact"][-2:] == [
+            "elixir-perf-lsp",
+            "serve",
+        ]
+    else:
+        # editors/emacs/elixir-perf-lsp.el maps elixir-mode to elixir-perf-lsp-command.
+        assert journey["contact"] == SERVER_CMD
+    if client == "emacs28":
+        # Eglot 1.9 offers no positionEncodings: utf-16 (stated or implied).
+        assert encoding(journey) in ("utf-16", "absent")
+    elif client.endswith("-rass"):
+        # rass answers `initialize` itself and settles on utf-16 for all its servers.
+        assert encoding(journey) == "utf-16"
+    else:
+        # Eglot 1.17 offers utf-32, utf-8, utf-16; the server takes utf-8.
+        assert encoding(journey) == "utf-8"
+
+
+def test_the_second_server_is_heard_through_the_multiplexer(journey: dict[str, Any]) -> None:
+    expected = 1 if journey["_client"].endswith("-rass") else 0
+    for name in ("opened", "typed", "command_fixed"):
+        shown = [d["source"] for d in step(journey, name)["flymake"]]
+        assert shown.count(SECOND_SOURCE) == expected, (name, shown)
 
 
 def test_diagnostics_on_open(journey: dict[str, Any]) -> None:
     opened = step(journey, "opened")
     assert opened["lines"] == SOURCE
-    raw = sorted(opened["published"]["diagnostics"], key=lambda d: d["range"]["start"]["line"])
+    raw = sorted(
+        ours(opened["published"]["diagnostics"]), key=lambda d: d["range"]["start"]["line"]
+    )
     assert codes(raw) == ["EP102", "EP802"], raw
     assert opened["published"]["version"] == opened["version"]
-    assert_lsp_range(raw[0], 1, LINE_A, "length(xs) == 0")
-    assert_lsp_range(raw[1], 3, LINE_B, "String.length(s) == 0")
-    assert codes(opened["flymake"]) == ["EP102", "EP802"]
-    assert_flymake(opened["flymake"][0], 1, LINE_A, "length(xs) == 0")
-    assert_flymake(opened["flymake"][1], 3, LINE_B, "String.length(s) == 0")
+    assert_lsp_range(raw[0], 1, LINE_A, "length(xs) == 0", encoding(journey))
+    assert_lsp_range(raw[1], 3, LINE_B, "String.length(s) == 0", encoding(journey))
+    flymake = ours(opened["flymake"])
+    assert codes(flymake) == ["EP102", "EP802"]
+    assert_flymake(flymake[0], 1, LINE_A, "length(xs) == 0")
+    assert_flymake(flymake[1], 3, LINE_B, "String.length(s) == 0")
 
 
 def test_code_actions_command_applies_the_preferred_fix(journey: dict[str, Any]) -> None:
@@ -141,19 +235,19 @@ def test_code_actions_command_applies_the_preferred_fix(journey: dict[str, Any])
     after = step(journey, "fixed_diagnostics")
     assert codes(after["published"]["diagnostics"]) == ["EP802"]
     assert codes(after["flymake"]) == ["EP802"]
-    assert_flymake(after["flymake"][0], 3, LINE_B, "String.length(s) == 0")
+    assert_flymake(ours(after["flymake"])[0], 3, LINE_B, "String.length(s) == 0")
 
 
 def test_typing_a_new_footgun_updates_diagnostics(journey: dict[str, Any]) -> None:
     typed = step(journey, "typed")
     assert typed["lines"] == ["defmodule Demo do", FIXED_A, "", LINE_B, NEW_LINE, "end", ""]
     assert typed["published"]["version"] == typed["version"]
-    raw = sorted(typed["published"]["diagnostics"], key=lambda d: d["range"]["start"]["line"])
+    raw = sorted(ours(typed["published"]["diagnostics"]), key=lambda d: d["range"]["start"]["line"])
     assert codes(raw) == ["EP802", "EP102"], raw
-    assert_lsp_range(raw[0], 3, LINE_B, "String.length(s) == 0")
-    assert_lsp_range(raw[1], 4, NEW_LINE, "length(ys) > 0")
+    assert_lsp_range(raw[0], 3, LINE_B, "String.length(s) == 0", encoding(journey))
+    assert_lsp_range(raw[1], 4, NEW_LINE, "length(ys) > 0", encoding(journey))
     assert codes(typed["flymake"]) == ["EP802", "EP102"]
-    assert_flymake(typed["flymake"][1], 4, NEW_LINE, "length(ys) > 0")
+    assert_flymake(ours(typed["flymake"])[1], 4, NEW_LINE, "length(ys) > 0")
 
 
 def test_quickfix_kind_command_fixes_the_typed_line(journey: dict[str, Any]) -> None:

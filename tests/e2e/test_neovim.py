@@ -16,12 +16,18 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.support import HERE, SERVER_CMD, columns, nvim_version, run_editor, server_env
+from tests.e2e.support import (
+    HERE,
+    SERVER_CMD,
+    columns,
+    nvim_version,
+    opt_into_every_rule,
+    require_or_skip,
+    run_editor,
+    server_env,
+)
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(nvim_version() is None, reason="nvim not found on PATH"),
-]
+pytestmark = pytest.mark.e2e
 
 LINE_A = '  def a(xs), do: {"😀😀😀😀😀😀😀😀é", length(xs) == 0}'
 LINE_B = '  def b(s), do: {"ü→", String.length(s) == 0, "ß"}'
@@ -61,9 +67,11 @@ def assert_vim_diagnostic(diag: dict[str, Any], line: int, text: str, needle: st
 
 @pytest.fixture(scope="module")
 def journey(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    require_or_skip("nvim not found on PATH" if nvim_version() is None else None)
     tmp = tmp_path_factory.mktemp("nvim")
     project = tmp / "demo"
     (project / "lib").mkdir(parents=True)
+    opt_into_every_rule(project)
     (project / "mix.exs").write_text(
         "defmodule Demo.MixProject do\n  use Mix.Project\n"
         '  def project, do: [app: :demo, version: "0.1.0", elixir: "~> 1.14"]\nend\n',

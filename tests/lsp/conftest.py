@@ -11,6 +11,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 SERVER = [sys.executable, "-m", "elixir_perf_lsp", "serve"]
+EVERY_RULE = {"elixirPerf": {"select": ["ALL"]}}
 
 
 def capabilities(
@@ -49,7 +50,8 @@ async def start(
     return await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(encodings, pull),
-            initialization_options=options,
+            # Every rule, opt-in ones included, unless the test chooses.
+            initialization_options=options if options is not None else EVERY_RULE,
             root_uri=root_uri,
         )
     )

@@ -83,9 +83,13 @@ class RawServer:
             caps["general"] = {"positionEncodings": encodings}
         if pull:
             caps["textDocument"]["diagnostic"] = {}
-        result = self.request(
-            "initialize", {"processId": None, "rootUri": None, "capabilities": caps}
-        )
+        params = {
+            "processId": None,
+            "rootUri": None,
+            "capabilities": caps,
+            "initializationOptions": {"elixirPerf": {"select": ["ALL"]}},
+        }
+        result = self.request("initialize", params)
         self.notify("initialized", {})
         return result
 

@@ -10,7 +10,14 @@ from pytest_lsp import LanguageClient
 from .conftest import capabilities
 from .test_server import URI, open_doc
 
-TEXT = "defmodule A do\n  def a(xs), do: length(xs) == 0\n  def b(xs) when length(xs) == 0, do: xs\nend\n"
+# EP101 and EP102 are opt-in rules, EP803 is in the default set.
+TEXT = (
+    "defmodule A do\n"
+    "  def a(xs), do: length(xs) == 0\n"
+    "  def b(xs) when length(xs) == 0, do: xs\n"
+    '  def c(%{"k" => k}), do: String.to_atom(k)\n'
+    "end\n"
+)
 
 
 async def codes_after_open(client: LanguageClient, uri: str = URI, text: str = TEXT) -> list[str]:
@@ -34,7 +41,11 @@ async def test_severity_override_from_settings(client: LanguageClient) -> None:
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(),
-            initialization_options={"severity": {"EP102": "error"}, "ignore": ["EP101"]},
+            initialization_options={
+                "severity": {"EP102": "error"},
+                "select": ["EP102", "EP101"],
+                "ignore": ["EP101"],
+            },
         )
     )
     await codes_after_open(client)
@@ -48,7 +59,7 @@ async def test_bad_setting_shows_one_error_and_keeps_linting(client: LanguageCli
             capabilities=capabilities(), initialization_options={"select": ["EP9"], "bogus": 1}
         )
     )
-    assert sorted(await codes_after_open(client)) == ["EP101", "EP102"]
+    assert sorted(await codes_after_open(client)) == ["EP803"]  # the defaults
     errors = [m for m in client.messages if m.type == types.MessageType.Error]
     assert len(errors) == 1
     assert "elixirPerf.bogus" in errors[0].message
@@ -99,7 +110,7 @@ async def test_broken_config_file_is_reported_once_and_defaults_apply(
     await client.initialize_session(
         types.InitializeParams(capabilities=capabilities(), root_uri=tmp_path.as_uri())
     )
-    assert sorted(await codes_after_open(client, uri)) == ["EP101", "EP102"]
+    assert sorted(await codes_after_open(client, uri)) == ["EP803"]  # the defaults
     waiter = client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     client.text_document_did_change(
         types.DidChangeTextDocumentParams(
@@ -120,7 +131,7 @@ async def test_neovim_empty_table_settings_are_an_empty_section(client: Language
             capabilities=capabilities(), initialization_options={"elixirPerf": []}
         )
     )
-    assert sorted(await codes_after_open(client)) == ["EP101", "EP102"]
+    assert sorted(await codes_after_open(client)) == ["EP803"]  # the defaults
     assert not [m for m in client.messages if m.type == types.MessageType.Error]
 
 

@@ -19,7 +19,7 @@ from .conftest import SERVER, capabilities
 GUARD = "defmodule A do\n  def f(items) when length(items) == 0, do: :empty\nend\n"
 EMPTY_CHECK = "x = length(ys) == 0\n"
 CLEAN = "defmodule C do\n  def f([]), do: :empty\nend\n"
-OPTIONS = {"workspaceDiagnostics": True}
+OPTIONS = {"workspaceDiagnostics": True, "select": ["ALL"]}
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
@@ -155,7 +155,7 @@ async def test_setting_off_means_no_scan_and_no_workspace_pull(
     client: LanguageClient, tmp_path: Path
 ) -> None:
     root = workspace(tmp_path)
-    result = await start(client, root, client_caps(pull=True), options={})
+    result = await start(client, root, client_caps(pull=True), options={"select": ["ALL"]})
     provider = result.capabilities.diagnostic_provider
     assert isinstance(provider, types.DiagnosticOptions)
     assert provider.workspace_diagnostics is False
@@ -271,10 +271,12 @@ async def test_turned_on_and_off_later_the_scan_publishes_then_clears(
     """Enabled after `initialize`, workspace/diagnostic was not offered: even a pull
     client gets the scan's findings published. Disabled again, they are cleared."""
     root = workspace(tmp_path)
-    await start(client, root, client_caps(pull=True), options={})
+    await start(client, root, client_caps(pull=True), options={"select": ["ALL"]})
     a, b = uri(root / "lib/a.ex"), uri(root / "lib/b.exs")
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"elixirPerf": {"workspaceDiagnostics": True}})
+        types.DidChangeConfigurationParams(
+            settings={"elixirPerf": {"workspaceDiagnostics": True, "select": ["ALL"]}}
+        )
     )
     await wait_until(lambda: bool(progress_ends(client)) and len(client.diagnostics) == 2)
     assert set(client.diagnostics) == {a, b}

@@ -9,7 +9,7 @@
 -- LSPCONFIG_DIR=/path/to/nvim-lspconfig: nvim-lspconfig's setup{} with ../lspconfig/elixir_perf_lsp.lua.
 -- Then waits for an `elixir-perf` diagnostic and runs the README's synchronous fix-all.
 -- Exits 0 on success, 1 on failure (message on stderr). Set ELIXIR_PERF_LSP_CMD to use another command
--- (space-separated, e.g. "/path/.venv/bin/python -m elixir_perf_lsp serve").
+-- (space-separated, e.g. "/path/.venv/bin/python -P -m elixir_perf_lsp serve"; -P keeps the workspace off sys.path).
 
 local function script_dir()
   local source = debug.getinfo(1, 'S').source:sub(2)

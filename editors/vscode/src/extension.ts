@@ -1,4 +1,4 @@
-// VS Code client for elixir-perf-lsp: starts `elixir-perf-lsp serve` (or `<python> -m elixir_perf_lsp serve`)
+// VS Code client for elixir-perf-lsp: starts `elixir-perf-lsp serve` (or `<python> -P -m elixir_perf_lsp serve`)
 // over stdio for Elixir documents and forwards the `elixirPerf` settings section.
 import { execFile } from 'node:child_process';
 import { constants as fsConstants, promises as fs } from 'node:fs';
@@ -281,16 +281,15 @@ async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Prom
       );
     }
     const install = `${quoteForShell(interpreter)} -m ${INSTALL_COMMAND}`;
-    try {
-      await run(interpreter, ['-c', `import ${PYTHON_MODULE}`]);
-    } catch {
+    const safePathFlag = await safeImportFlag(interpreter);
+    if (!safePathFlag) {
       throw new SetupError(
         `Elixir Perf: \`${interpreter}\` cannot import ${PYTHON_MODULE}. Install it into that ` +
           `environment: \`${install}\`.`,
         install,
       );
     }
-    const args = ['-m', PYTHON_MODULE, 'serve'];
+    const args = [safePathFlag, '-m', PYTHON_MODULE, 'serve'];
     return { command: interpreter, args, display: `${interpreter} ${args.join(' ')}` };
   }
 
@@ -387,6 +386,24 @@ function expandPath(value: string, scope: vscode.Uri | undefined): string {
     result = path.join(os.homedir(), result.slice(1));
   }
   return result;
+}
+
+/**
+ * `-P` (Python 3.11+) or else `-I`, whichever lets `interpreter` import the server; undefined when
+ * neither does. The server runs in the workspace folder, and a bare `-m` would put that folder first
+ * on `sys.path`: an untrusted repository's `cattrs.py` would run. (`-I` also skips user
+ * site-packages and PYTHONPATH, so it is only the fallback for Pythons without `-P`.)
+ */
+async function safeImportFlag(interpreter: string): Promise<string | undefined> {
+  for (const flag of ['-P', '-I']) {
+    try {
+      await run(interpreter, [flag, '-c', `import ${PYTHON_MODULE}`]);
+      return flag;
+    } catch {
+      // Python 3.10 rejects -P; try the next flag.
+    }
+  }
+  return undefined;
 }
 
 function run(command: string, args: string[]): Promise<void> {
