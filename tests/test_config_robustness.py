@@ -90,7 +90,7 @@ def test_twenty_thousand_excludes_are_compiled_once_not_per_file(
     patterns = [f"lib/generated_{i}/**" for i in range(15_000)]
     patterns += [f"lib/gen_{i}_*.ex" for i in range(5_000)]
     lines = ",\n".join(f'  "{p}"' for p in patterns)
-    (tmp_path / ".elixir-perf.toml").write_text(f"exclude = [\n{lines}\n]\n")
+    (tmp_path / ".elixir-perf.toml").write_text(f'select = ["ALL"]\nexclude = [\n{lines}\n]\n')
     (tmp_path / "lib").mkdir()
     for i in range(10):
         (tmp_path / "lib" / f"file_{i}.ex").write_text(GUARD)

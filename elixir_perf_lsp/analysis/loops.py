@@ -221,7 +221,7 @@ def _clause_params(clause: Node) -> list[Node]:
 def accumulator_of(identifier: Node) -> Accumulator | None:
     """The accumulator `identifier` names, if it is one at this point."""
     name = text(identifier)
-    for ancestor in _ancestors(identifier):
+    for ancestor in ancestors(identifier):
         if ancestor.type == "stab_clause":
             owner = ancestor.parent
             if owner is not None and owner.type == "anonymous_function":
@@ -237,15 +237,6 @@ def accumulator_of(identifier: Node) -> Accumulator | None:
         if definition is not None:
             return _recursive_accumulator(definition, identifier, name)
     return None
-
-
-def _ancestors(node: Node) -> list[Node]:
-    out = []
-    current = node.parent
-    while current is not None:
-        out.append(current)
-        current = current.parent
-    return out
 
 
 def _reduce_accumulator(fn: Node, clause: Node, name: str) -> Accumulator | None:

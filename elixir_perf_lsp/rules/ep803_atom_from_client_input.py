@@ -93,6 +93,7 @@ RULE = Rule(
             'def handle(%{"status" => status}), do: update(String.to_atom(status))\n',
             'def handle(%{"status" => status}), do: update(String.to_existing_atom(status))\n',
             unsafe=True,
+            inputs=('[[%{"ep803_never_an_atom_z" => 1}]]',),
         ),
         Example(
             "def index(conn, params) do\n"
@@ -104,6 +105,7 @@ RULE = Rule(
             "  json(conn, search(filters))\n"
             "end\n",
             unsafe=True,
+            inputs=('[[nil, %{"ep803_never_an_atom_a" => 1}]]',),
         ),
         Example(
             'def handle_event("sort", %{"by" => by}, socket) do\n'
@@ -113,16 +115,19 @@ RULE = Rule(
             '  {:noreply, assign(socket, sort: String.to_existing_atom("#{by}_asc"))}\n'
             "end\n",
             unsafe=True,
+            inputs=('[["sort", %{"by" => "ep803_never_an_atom_b"}, nil]]',),
         ),
         Example(
             'def show(conn, _), do: render(conn, String.to_atom(conn.params["format"]))\n',
             'def show(conn, _), do: render(conn, String.to_existing_atom(conn.params["format"]))\n',
             unsafe=True,
+            inputs=('[[%{params: %{"format" => "ep803_never_an_atom_c"}}, nil]]',),
         ),
         Example(
             "def decode(body), do: body |> Jason.decode!() |> Map.keys() |> Enum.map(&String.to_atom/1)\n",
             "def decode(body), do: body |> Jason.decode!() |> Map.keys() |> Enum.map(&String.to_existing_atom/1)\n",
             unsafe=True,
+            inputs=('[[%{"ep803_never_an_atom_d" => 1}]]',),
         ),
     ),
     ok=(

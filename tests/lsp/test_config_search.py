@@ -32,7 +32,7 @@ def uri_of(path: Path) -> str:
 async def test_a_config_above_the_workspace_root_applies(
     client: LanguageClient, tmp_path: Path
 ) -> None:
-    (tmp_path / ".elixir-perf.toml").write_text('ignore = ["EP101"]\n')
+    (tmp_path / ".elixir-perf.toml").write_text('select = ["ALL"]\nignore = ["EP101", "EP803"]\n')
     root = tmp_path / "apps" / "web"
     (root / "lib").mkdir(parents=True)
     await start_in(client, root)
@@ -43,7 +43,7 @@ async def test_a_relative_config_file_setting_is_found_in_the_workspace(
     client: LanguageClient, tmp_path: Path
 ) -> None:
     (tmp_path / "conf").mkdir()
-    (tmp_path / "conf" / "perf.toml").write_text('ignore = ["EP102"]\n')
+    (tmp_path / "conf" / "perf.toml").write_text('select = ["ALL"]\nignore = ["EP102", "EP803"]\n')
     await start_in(client, tmp_path, {"elixirPerf": {"configFile": "conf/perf.toml"}})
     assert await codes_after_open(client, uri_of(tmp_path / "lib" / "a.ex"), TEXT) == ["EP101"]
     assert not [m for m in client.messages if m.type == types.MessageType.Error]

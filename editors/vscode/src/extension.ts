@@ -14,6 +14,7 @@ import {
   State,
   vsdiag,
 } from 'vscode-languageclient/node';
+import { Bundle, choosePython, ensureVenv, pythonCandidates, readBundle, RejectedPython } from './bundled';
 
 const SECTION = 'elixirPerf';
 const CLIENT_ID = 'elixirPerf'; // vscode-languageclient reads `${CLIENT_ID}.trace.server`
@@ -48,13 +49,15 @@ interface ServerCommand {
 class SetupError extends Error {
   constructor(
     message: string,
-    readonly installCommand: string,
+    /** What "Copy install command" copies; none when there is nothing to install with pip. */
+    readonly installCommand: string | undefined,
   ) {
     super(message);
   }
 }
 
 let client: LanguageClient | undefined;
+let extensionContext: vscode.ExtensionContext;
 let outputChannel: vscode.OutputChannel;
 /** Serialises start/stop/restart so that quick setting changes cannot start two servers. */
 let lifecycle: Promise<void> = Promise.resolve();
@@ -62,6 +65,7 @@ let lifecycle: Promise<void> = Promise.resolve();
 const closedDocuments = new Map<string, number>();
 
 export function activate(context: vscode.ExtensionContext): void {
+  extensionContext = context;
   outputChannel = vscode.window.createOutputChannel(CLIENT_NAME);
   context.subscriptions.push(
     outputChannel,
@@ -106,8 +110,8 @@ async function restart(explicit: boolean): Promise<void> {
     return;
   }
   log(`Starting ${server.display}`);
-  client = createClient(server);
   try {
+    client = createClient(server);
     await client.start();
   } catch (error) {
     log(`Failed to start ${server.display}: ${String(error)}`);
@@ -269,7 +273,16 @@ function serverSettings(scope: vscode.Uri | undefined): Record<string, unknown> 
 
 // --- finding the server -------------------------------------------------------------------------
 
+/**
+ * Which server to run, in order: `elixirPerf.interpreter` when it has the package, `elixirPerf.path`,
+ * the server bundled in a platform-specific .vsix (in a private venv made by a Python >= 3.10 found on
+ * PATH, or by `elixirPerf.interpreter`), and last `elixir-perf-lsp` on PATH (a .vsix without a bundle,
+ * or no usable Python for the bundle).
+ */
 async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Promise<ServerCommand> {
+  const bundle = await readBundle(extensionContext.extensionPath);
+  // Set when elixirPerf.interpreter lacks the package: then it is the Python for the bundle.
+  let bundlePython: string | undefined;
   const interpreterSetting = config.get<string>('interpreter', '').trim();
   if (interpreterSetting) {
     const interpreter = await findExecutable(expandPath(interpreterSetting, undefined));
@@ -280,17 +293,20 @@ async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Prom
         INSTALL_COMMAND,
       );
     }
-    const install = `${quoteForShell(interpreter)} -m ${INSTALL_COMMAND}`;
+    // -P (-I on Python 3.10): the workspace's own modules are never imported.
     const safePathFlag = await safeImportFlag(interpreter);
-    if (!safePathFlag) {
+    if (safePathFlag) {
+      return pythonServer(interpreter, safePathFlag);
+    }
+    if (!bundle) {
+      const install = `${quoteForShell(interpreter)} -m ${INSTALL_COMMAND}`;
       throw new SetupError(
         `Elixir Perf: \`${interpreter}\` cannot import ${PYTHON_MODULE}. Install it into that ` +
           `environment: \`${install}\`.`,
         install,
       );
     }
-    const args = [safePathFlag, '-m', PYTHON_MODULE, 'serve'];
-    return { command: interpreter, args, display: `${interpreter} ${args.join(' ')}` };
+    bundlePython = interpreter;
   }
 
   const pathSetting = config.get<string>('path', '').trim();
@@ -299,11 +315,26 @@ async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Prom
     if (!executable) {
       throw new SetupError(
         `Elixir Perf: \`${pathSetting}\` (setting elixirPerf.path) was not found or is not executable. ` +
-          `Install the server with \`${INSTALL_COMMAND}\`, or clear the setting to use ${EXECUTABLE} from PATH.`,
+          `Install the server with \`${INSTALL_COMMAND}\`, or clear the setting to use the ` +
+          `${bundle ? 'bundled server' : `${EXECUTABLE} from PATH`}.`,
         INSTALL_COMMAND,
       );
     }
     return { command: executable, args: ['serve'], display: `${executable} serve` };
+  }
+
+  if (bundle) {
+    if (bundlePython) {
+      return bundledServer(bundle, [bundlePython]);
+    }
+    const found: string[] = [];
+    for (const name of pythonCandidates(bundle.manifest)) {
+      const python = await findExecutable(name);
+      if (python) {
+        found.push(python);
+      }
+    }
+    return bundledServer(bundle, found);
   }
 
   const executable = await findExecutable(EXECUTABLE);
@@ -318,14 +349,79 @@ async function resolveServerCommand(config: vscode.WorkspaceConfiguration): Prom
   return { command: executable, args: ['serve'], display: `${executable} serve` };
 }
 
+function pythonServer(interpreter: string, safePathFlag: string): ServerCommand {
+  const args = [safePathFlag, '-m', PYTHON_MODULE, 'serve'];
+  return { command: interpreter, args, display: `${interpreter} ${args.join(' ')}` };
+}
+
+/** The bundled server in its private venv, made with the first of `pythons` the bundle supports. */
+async function bundledServer(bundle: Bundle, pythons: string[]): Promise<ServerCommand> {
+  const { python, rejected } = await choosePython(pythons, bundle.manifest);
+  if (!python) {
+    // pipx and `uv tool` installs carry their own interpreter: a server on PATH may still run.
+    const executable = await findExecutable(EXECUTABLE);
+    if (executable) {
+      log(`No Python for the bundled server (${describeRejected(rejected)}); using ${executable} from PATH.`);
+      return { command: executable, args: ['serve'], display: `${executable} serve` };
+    }
+    const { pythons } = bundle.manifest;
+    const supported = pythons.length > 1 ? `${pythons[0]}–${pythons[pythons.length - 1]}` : pythons.join('');
+    throw new SetupError(
+      `Elixir Perf needs Python ${supported} to run its bundled server and found none ` +
+        `(${describeRejected(rejected)}). Install Python 3 (Debian/Ubuntu: \`sudo apt install python3\`, ` +
+        `macOS: \`brew install python\`, or python.org), then run "Elixir Perf: Restart server" — or set ` +
+        `elixirPerf.interpreter to a Python ${supported}.`,
+      undefined,
+    );
+  }
+  let interpreter: string;
+  try {
+    interpreter = await ensureVenv(bundle, python, extensionContext.globalStorageUri.fsPath, log, (work) => {
+      void vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Elixir Perf: installing the bundled server with Python ${python.version} (first start only)…`,
+        },
+        () => work.catch(() => undefined),
+      );
+    });
+  } catch (error) {
+    throw new SetupError(
+      `Elixir Perf: installing the bundled server with \`${python.command}\` (Python ${python.version}) ` +
+        `failed: ${errorMessage(error)}. "Show output" has the details; set elixirPerf.interpreter to ` +
+        `another Python ${bundle.manifest.pythons[0]}+ or elixirPerf.path to an elixir-perf-lsp executable.`,
+      undefined,
+    );
+  }
+  const safePathFlag = await safeImportFlag(interpreter);
+  if (!safePathFlag) {
+    throw new SetupError(
+      `Elixir Perf: the bundled server's venv (${interpreter}) cannot import ${PYTHON_MODULE}; ` +
+        `run "Elixir Perf: Restart Server" to rebuild it.`,
+      undefined,
+    );
+  }
+  return pythonServer(interpreter, safePathFlag);
+}
+
+function describeRejected(rejected: RejectedPython[]): string {
+  if (rejected.length === 0) {
+    return 'no python3 or python on PATH';
+  }
+  return rejected.map(({ command, reason }) => `${command} ${reason}`).join('; ');
+}
+
 function reportSetupError(error: unknown): void {
   const message = errorMessage(error);
   log(message);
   const install = error instanceof SetupError ? error.installCommand : INSTALL_COMMAND;
+  const actions = [...(install ? ['Copy install command'] : ['Show output']), 'Open settings', 'Retry'];
   void vscode.window
-    .showErrorMessage(message, 'Copy install command', 'Open settings', 'Retry')
+    .showErrorMessage(message, ...actions)
     .then(async (choice) => {
-      if (choice === 'Copy install command') {
+      if (choice === 'Show output') {
+        outputChannel.show(true);
+      } else if (choice === 'Copy install command' && install) {
         await vscode.env.clipboard.writeText(install);
         void vscode.window.showInformationMessage(`Copied: ${install}`);
       } else if (choice === 'Open settings') {
