@@ -134,8 +134,10 @@ clean() {
 }
 
 # Packages per chroot: what tests/e2e/ drives in each.
-TRIXIE_PACKAGES=(neovim emacs-nox elpa-lsp-mode)
-SID_PACKAGES=(neovim)
+# libffi8: the server runs inside the chroot with the host's Python, whose _ctypes needs it
+# (the analysis time budget interrupts a thread through ctypes).
+TRIXIE_PACKAGES=(neovim emacs-nox elpa-lsp-mode libffi8)
+SID_PACKAGES=(neovim libffi8)
 RASS=rassumfrassum==0.3.5
 
 ci() {

@@ -74,14 +74,15 @@ def check_with_index(sources: dict[Path, bytes]) -> tuple[float, float, int, int
     for analysis in analyses.values():
         if analysis.summary is not None:
             index.update(analysis.summary)
+    view = index.view()
     again = [
         p
         for p, a in analyses.items()
-        if a.unresolved and has_effects(index, list(a.unresolved), EVERY)
+        if a.unresolved and has_effects(view, list(a.unresolved), EVERY)
     ]
     found = 0
     for path in again:
-        result = analyze(sources[path], options=EVERY, project=index, path=index_key(path))
+        result = analyze(sources[path], options=EVERY, project=view, path=index_key(path))
         found += sum(1 for f in result.findings if f.related)
     return time.perf_counter() - began, first, len(again), found
 

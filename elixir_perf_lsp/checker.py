@@ -35,7 +35,7 @@ from elixir_perf_lsp.fileio import (
 )
 from elixir_perf_lsp.output.records import LocatedFinding, locate
 from elixir_perf_lsp.project.build import index_key
-from elixir_perf_lsp.project.index import ProjectIndex
+from elixir_perf_lsp.project.index import IndexView
 from elixir_perf_lsp.project.summary import CallRef, FileSummary
 
 EXTENSIONS = (".ex", ".exs")
@@ -120,7 +120,7 @@ def check_file(
     stdin: bytes | None = None,
     explicit: bool = True,
     tree: Path | None = None,
-    project: ProjectIndex | None = None,
+    project: IndexView | None = None,
 ) -> FileResult:
     """Check one file; `explicit` files were named on the command line, so config
     excludes do not apply to them (as in ruff). `--fix` writes through a symlink

@@ -77,6 +77,17 @@ class Document:
     def has_tree(self) -> bool:
         return self._tree is not None
 
+    def tree_if_parsed(self, copy: bool = False) -> syntax.Tree | None:
+        """The tree without parsing; `copy` for a reader in another thread, which
+        must not see the in-place edit of the next change."""
+        if self._tree is None:
+            return None
+        return self._tree.copy() if copy else self._tree
+
+    def adopt_tree(self, tree: syntax.Tree) -> None:
+        """A tree parsed elsewhere from exactly this buffer's current bytes."""
+        self._tree = tree
+
     def drop_tree(self) -> None:
         self._tree = None
 

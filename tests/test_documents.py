@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Callable
+from functools import partial
+from types import FrameType
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,3 +148,36 @@ def test_byte_offsets_convert_back_and_forth_in_every_encoding() -> None:
         for offset in (0, 1, 5, 7, 9, 10, 13):
             line, character = index.position(offset, encoding)
             assert index.offset(line, character, encoding) == offset
+
+
+def _python_lines_run(call: Callable[[], object]) -> int:
+    """How many Python lines `call` executes (C work is not counted)."""
+    count = 0
+
+    def trace(frame: FrameType, event: str, arg: object) -> Callable[..., object] | None:
+        nonlocal count
+        if event == "line":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        call()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_position_conversion_does_not_loop_over_the_line_in_python() -> None:
+    # Typing at the end of a 1 MB non-ASCII line cost ~1 s per keystroke in utf-16:
+    # the offset was found one character at a time in Python.
+    for encoding in (Encoding.UTF16, Encoding.UTF32):
+        short, long = ("é" * 10 + "😀") * 10, ("é" * 10 + "😀") * 1000
+        costs = []
+        for line in (short, long):
+            index = LineIndex(line.encode())
+            width = len(line) + (line.count("😀") if encoding is Encoding.UTF16 else 0)
+            index.offset(0, width - 1, encoding)  # warm up: codec lookups run Python once
+            costs.append(_python_lines_run(partial(index.offset, 0, width - 1, encoding)))
+            costs.append(_python_lines_run(partial(index.position, len(line.encode()), encoding)))
+        assert costs[2:] == costs[:2]  # the same Python work for a line 100x longer

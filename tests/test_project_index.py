@@ -143,7 +143,7 @@ end
     }
     index = index_of(files)
     source = files["/p/lib/b.ex"]
-    found = analyze(source, options=EVERY, project=index, path="/p/lib/b.ex").findings
+    found = analyze(source, options=EVERY, project=index.view(), path="/p/lib/b.ex").findings
     assert findings_at(found, source) == {
         5: ["EP602"],
         6: ["EP602"],
@@ -157,12 +157,12 @@ def test_an_edit_to_the_callee_changes_the_callers_findings() -> None:
     callee = b"defmodule S do\n  def get(id), do: Repo.get(U, id)\nend\n"
     caller = b"defmodule C do\n  def all(ids), do: Enum.map(ids, &S.get/1)\nend\n"
     index = index_of({"s.ex": callee, "c.ex": caller})
-    assert len(analyze(caller, options=EVERY, project=index, path="c.ex").findings) == 1
+    assert len(analyze(caller, options=EVERY, project=index.view(), path="c.ex").findings) == 1
     generation = index.generation
     fixed = b"defmodule S do\n  def get(id), do: {:id, id}\nend\n"
     assert index.update(summarise("s.ex", fixed, syntax.parse(fixed).root_node))
     assert index.generation > generation
-    assert analyze(caller, options=EVERY, project=index, path="c.ex").findings == []
+    assert analyze(caller, options=EVERY, project=index.view(), path="c.ex").findings == []
     # Summarising the same text again changes nothing.
     assert not index.update(summarise("s.ex", fixed, syntax.parse(fixed).root_node))
 
@@ -171,9 +171,9 @@ def test_removing_a_file_removes_its_functions() -> None:
     callee = b"defmodule S do\n  def get(id), do: Repo.get(U, id)\nend\n"
     caller = b"defmodule C do\n  def all(ids), do: Enum.map(ids, &S.get/1)\nend\n"
     index = index_of({"s.ex": callee})
-    assert analyze(caller, options=EVERY, project=index, path="c.ex").findings
+    assert analyze(caller, options=EVERY, project=index.view(), path="c.ex").findings
     assert index.remove("s.ex")
-    assert analyze(caller, options=EVERY, project=index, path="c.ex").findings == []
+    assert analyze(caller, options=EVERY, project=index.view(), path="c.ex").findings == []
 
 
 def test_incremental_reanalysis_recomputes_findings_across_functions() -> None:
@@ -206,7 +206,9 @@ def test_the_shop_controller_is_judged_with_its_contexts() -> None:
     index = index_for([CONTROLLER])
     assert index is not None
     source = CONTROLLER.read_bytes()
-    found = analyze(source, options=EVERY, project=index, path=index_key(CONTROLLER)).findings
+    found = analyze(
+        source, options=EVERY, project=index.view(), path=index_key(CONTROLLER)
+    ).findings
     # get_user! in Enum.map, a defdelegate reaching `DB.get_by` (alias Repo, as: DB),
     # and ping/1 reaching a read through a cycle. Not: a query builder, update_all,
     # a transaction, a literal two-element list, chunks, a pure helper.
@@ -256,7 +258,7 @@ def test_moving_a_function_refreshes_its_location_without_staling_callers() -> N
     moved = b"defmodule S do\n  @moduledoc false\n\n  def get(id), do: Repo.get(U, id)\nend\n"
     assert not index.update(summarise("s.ex", moved, syntax.parse(moved).root_node))
     assert index.generation == generation
-    chain = index.chain(("S", "get", 1), "db_read")
+    chain = index.view().chain(("S", "get", 1), "db_read")
     assert chain is not None and chain.effect.place.row == 3
 
 
@@ -289,3 +291,29 @@ end
     assert ("Outer.Store", "get", 2) in summary.functions
     assert not any(key[1] == "to_string" for key in summary.functions)
     assert findings_at(analyze(source, options=EVERY).findings, source) == {5: ["EP602"]}
+
+
+def test_an_analysis_reads_the_index_and_never_changes_it() -> None:
+    # The server analyses in worker threads: only the event loop may change the index.
+    callee = b"defmodule S do\n  def get(id), do: Repo.get(U, id)\nend\n"
+    caller = b"defmodule C do\n  def all(ids), do: Enum.map(ids, &S.get/1)\nend\n"
+    index = index_of({"s.ex": callee, "c.ex": caller})
+    before, generation = dict(index.files), index.generation
+    # The open buffer of s.ex no longer defines get/1 and loops over it itself: the
+    # buffer wins, so the disk copy's get/1 is gone for this analysis.
+    buffer = b"defmodule S do\n  def all(ids), do: Enum.map(ids, &S.get/1)\nend\n"
+    assert analyze(buffer, options=EVERY, project=index.view(), path="s.ex").findings == []
+    assert index.files == before and index.generation == generation
+    assert index.view().chain(("S", "get", 1), "db_read") is not None
+
+
+def test_a_view_keeps_showing_the_index_as_it_was_when_taken() -> None:
+    callee = b"defmodule S do\n  def get(id), do: Repo.get(U, id)\nend\n"
+    caller = b"defmodule C do\n  def all(ids), do: Enum.map(ids, &S.get/1)\nend\n"
+    index = index_of({"s.ex": callee})
+    view = index.view()
+    assert index.view() is view  # copied once per change, not per analysis
+    fixed = b"defmodule S do\n  def get(id), do: {:id, id}\nend\n"
+    assert index.update(summarise("s.ex", fixed, syntax.parse(fixed).root_node))
+    assert len(analyze(caller, options=EVERY, project=view, path="c.ex").findings) == 1
+    assert analyze(caller, options=EVERY, project=index.view(), path="c.ex").findings == []

@@ -31,6 +31,19 @@ defmodule Bench.DynamicAtomCreation do
 
   # list-based twin of the footgun
   def list_to_atom(strings), do: Enum.map(strings, &List.to_atom(String.to_charlist(&1)))
+
+  # module names are atoms: Module.concat/2 creates one per distinct name, safe_concat/2 none
+  def module_concat(strings), do: Enum.map(strings, &Module.concat(Bench.Handlers, &1))
+
+  def module_safe_concat(strings) do
+    Enum.map(strings, fn s ->
+      try do
+        Module.safe_concat(Bench.Handlers, s)
+      rescue
+        ArgumentError -> :unknown
+      end
+    end)
+  end
 end
 
 BenchHelper.header("EP801", "dynamic-atom-creation", """
@@ -57,6 +70,8 @@ grow.("warm_up_other", 10, &Bench.DynamicAtomCreation.to_existing/1)
 grow.("warm_up_rescue", 10, &Bench.DynamicAtomCreation.to_existing_rescue/1)
 grow.("warm_up_list", 10, &Bench.DynamicAtomCreation.list_to_atom/1)
 grow.("warm_up_map", 10, &Bench.DynamicAtomCreation.to_existing_in_map/1)
+grow.("warm_up_concat", 10, &Bench.DynamicAtomCreation.module_concat/1)
+grow.("warm_up_safe_concat", 10, &Bench.DynamicAtomCreation.module_safe_concat/1)
 
 IO.puts("\natom_limit: #{limit}; atoms in use at start: #{count.()}\n")
 IO.puts("## atoms added by n distinct runtime strings\n")
@@ -95,6 +110,9 @@ before_gc = count.()
 for p <- Process.list(), do: :erlang.garbage_collect(p)
 after_gc = count.()
 {lists, _, _} = grow.("charlist_input", 1_000, &Bench.DynamicAtomCreation.list_to_atom/1)
+{concats, _, _} = grow.("ModuleInput", 10_000, &Bench.DynamicAtomCreation.module_concat/1)
+{safe_concats, _, _} =
+  grow.("OtherModuleInput", 10_000, &Bench.DynamicAtomCreation.module_safe_concat/1)
 {0, _, t_catch} = grow.("unknown_catch", 1_000, &Bench.DynamicAtomCreation.to_existing/1)
 {0, _, t_rescue} = grow.("unknown_rescue", 1_000, &Bench.DynamicAtomCreation.to_existing_rescue/1)
 
@@ -102,6 +120,8 @@ BenchHelper.note("""
 - the same 100k strings converted a second time: +#{again} atoms (existing atoms are reused);
 - garbage-collecting every process: atom count #{before_gc} -> #{after_gc} (nothing is freed);
 - `List.to_atom/1` on 1k new charlists: +#{lists} atoms;
+- `Module.concat(Base, name)` on 10k new names: +#{concats} atoms; `Module.safe_concat/2`
+  on 10k other names: +#{safe_concats} (it raises instead);
 - a miss of the fix is an exception: 1k unknown strings cost #{BenchHelper.fmt_time(t_catch)}
   with `catch :error, _` and #{BenchHelper.fmt_time(t_rescue)} with `rescue ArgumentError`;
 - at #{limit} atoms the VM stops ("no more index entries in atom_tab"); after this

@@ -11,6 +11,13 @@ defmodule Bench.ExpensiveEmptyCheck do
   # {list, threshold}: the first element above the threshold sits in the middle
   def count_pred_gt0({l, t}), do: Enum.count(l, &(&1 > t)) > 0
   def any_pred({l, t}), do: Enum.any?(l, &(&1 > t))
+
+  # small lengths other than 0 and 1
+  def length_eq3(l), do: length(l) == 3
+  def match_eq3(l), do: match?([_, _, _], l)
+
+  def length_lt3(l), do: length(l) < 3
+  def not_match_lt3(l), do: not match?([_, _, _ | _], l)
 end
 
 BenchHelper.header("EP102", "expensive-empty-check", """
@@ -40,3 +47,13 @@ BenchHelper.compare(
     {"Enum.any?(l, f)", &Bench.ExpensiveEmptyCheck.any_pred/1}
   ]
 )
+
+BenchHelper.compare("`length(l) == 3` vs `match?([_, _, _], l)`", [3 | sizes], setup, [
+  {"length(l) == 3", &Bench.ExpensiveEmptyCheck.length_eq3/1},
+  {"match?([_, _, _], l)", &Bench.ExpensiveEmptyCheck.match_eq3/1}
+])
+
+BenchHelper.compare("`length(l) < 3` vs `not match?([_, _, _ | _], l)`", [2 | sizes], setup, [
+  {"length(l) < 3", &Bench.ExpensiveEmptyCheck.length_lt3/1},
+  {"not match?([_, _, _ | _], l)", &Bench.ExpensiveEmptyCheck.not_match_lt3/1}
+])

@@ -35,6 +35,27 @@ defmodule Bench.LengthInGuard do
   end
 
   defp sum_head(_, acc), do: acc
+
+  # ---- "at most one element" and exact small lengths
+  def guard_lt2(l) when length(l) < 2, do: :few
+  def guard_lt2(_), do: :many
+
+  # the rule's safe fix for `length(l) < 2`
+  def tl_lt2(l) when l == [] or tl(l) == [], do: :few
+  def tl_lt2(_), do: :many
+
+  def guard_eq3(l) when length(l) == 3, do: :three
+  def guard_eq3(_), do: :other
+
+  def head_eq3([_, _, _]), do: :three
+  def head_eq3(_), do: :other
+
+  # a recursion that stops at the last element, testing the rest's length each step
+  def last_guard(l) when length(l) < 2, do: hd(l)
+  def last_guard([_ | t]), do: last_guard(t)
+
+  def last_tl(l) when l == [] or tl(l) == [], do: hd(l)
+  def last_tl([_ | t]), do: last_tl(t)
 end
 
 BenchHelper.header("EP101", "length-in-guard", """
@@ -72,5 +93,35 @@ BenchHelper.compare(
   [
     {"when length(l) > 0", &Bench.LengthInGuard.sum_guard/1},
     {"[_ | _]", &Bench.LengthInGuard.sum_head/1}
+  ]
+)
+
+BenchHelper.compare(
+  "one call: `when length(l) < 2` vs `when l == [] or tl(l) == []`",
+  [10, 1_000, 100_000],
+  setup,
+  [
+    {"when length(l) < 2", &Bench.LengthInGuard.guard_lt2/1},
+    {"l == [] or tl(l) == []", &Bench.LengthInGuard.tl_lt2/1}
+  ]
+)
+
+BenchHelper.compare(
+  "one call: `when length(l) == 3` vs `[_, _, _]` in the head",
+  [10, 1_000, 100_000],
+  setup,
+  [
+    {"when length(l) == 3", &Bench.LengthInGuard.guard_eq3/1},
+    {"[_, _, _]", &Bench.LengthInGuard.head_eq3/1}
+  ]
+)
+
+BenchHelper.compare(
+  "recursion to the last element: `when length(l) < 2` on every step vs `tl(l) == []`",
+  BenchHelper.sizes([10, 1_000, 10_000, 30_000], [100_000]),
+  setup,
+  [
+    {"when length(l) < 2", &Bench.LengthInGuard.last_guard/1},
+    {"l == [] or tl(l) == []", &Bench.LengthInGuard.last_tl/1}
   ]
 )

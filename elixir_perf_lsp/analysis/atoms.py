@@ -12,6 +12,7 @@ from elixir_perf_lsp.analysis.nodes import (
     as_definition,
     call_args,
     call_name,
+    contains,
     descendants,
     do_block,
     effective_args,
@@ -185,18 +186,14 @@ def _checked_against_known_values(value: Node) -> bool:
 
 def _in_then_branch(if_call: Node, node: Node) -> bool:
     args = call_args(if_call)
-    if args and _within(node, args[0]):
+    if args and contains(args[0], node):
         return False
     block = do_block(if_call)
     branches = [c for c in block.named_children if c.type == "else_block"] if block else []
     if len(args) > 1 and args[-1].type == "keywords":
         otherwise = keyword_value(args[-1], "else")
         branches += [otherwise] if otherwise is not None else []
-    return not any(_within(node, b) for b in branches)
-
-
-def _within(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+    return not any(contains(b, node) for b in branches)
 
 
 def _tests_membership(condition: Node, name: str) -> bool:

@@ -19,6 +19,7 @@ from elixir_perf_lsp.analysis.nodes import (
     ancestors,
     as_definition,
     call_name,
+    contains,
     effective_args,
     operator,
     same_node,
@@ -176,7 +177,7 @@ def _bound_to_input(binding: Node, todo: list[Node]) -> bool:
 def _input_parameter(definition: Definition, binding: Node) -> bool:
     params = definition.params
     index = next(
-        (i for i, p in enumerate(params) if _inside(binding, p)),
+        (i for i, p in enumerate(params) if contains(p, binding)),
         None,
     )
     if index is None:
@@ -199,7 +200,3 @@ def _in_string_keyed_pattern(binding: Node) -> bool:
             return False
         child = ancestor
     return False
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte

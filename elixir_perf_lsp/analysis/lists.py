@@ -14,6 +14,10 @@ from elixir_perf_lsp.analysis.nodes import (
 )
 from elixir_perf_lsp.syntax import Node
 
+# A pattern spelling more cells than this (`[_, _, _, _, _]`) stops reading as
+# "a short list": longer length tests are left alone.
+MAX_PATTERN_CELLS = 5
+
 # Operand node types that need no parentheses in front of `==` / `!=`.
 TIGHT_OPERANDS = frozenset(
     {"identifier", "call", "list", "tuple", "map", "access_call", "dot", "string", "atom", "sigil"}
@@ -68,6 +72,19 @@ class LengthTest:
             return self.n - 1
         if self.op == "<=":
             return self.n
+        return None
+
+    @property
+    def always(self) -> bool | None:
+        """True or False when no count can change the answer (`>= 0`, `< 0`), else None."""
+        if (self.op == ">=" and self.n <= 0) or (self.op == ">" and self.n < 0):
+            return True
+        if self.op in ("!=", "!==") and self.n < 0:
+            return True
+        if (self.op == "<" and self.n <= 0) or (self.op == "<=" and self.n < 0):
+            return False
+        if self.op in ("==", "===") and self.n < 0:
+            return False
         return None
 
 

@@ -20,6 +20,7 @@ from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
     calls_itself,
+    contains,
     do_block,
     effective_args,
     identifiers_named,
@@ -150,7 +151,7 @@ def _loop_at(current: Node, child: Node, origin: Node) -> Loop | None:
         if (
             definition is not None
             and definition.body is not None
-            and _inside(origin, definition.body)
+            and contains(definition.body, origin)
             and memo.per_node("calls_itself", current, lambda _: calls_itself(definition))
         ):
             return Loop("recursion", current, definition.body)
@@ -169,7 +170,7 @@ def _for_clause_loop(arguments: Node, child: Node, origin: Node) -> Loop | None:
     assert for_call is not None
     if child.type == "keywords":
         body = keyword_value(child, "do")
-        if body is not None and _inside(origin, body):
+        if body is not None and contains(body, origin):
             return Loop("for", for_call, body)
         return None
     first = next(
@@ -183,10 +184,6 @@ def _for_clause_loop(arguments: Node, child: Node, origin: Node) -> Loop | None:
     if first is None or same_node(child, first) or child.start_byte < first.start_byte:
         return None
     return Loop("for", for_call, child)
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def in_loop(node: Node) -> bool:
@@ -236,6 +233,28 @@ def accumulator_of(identifier: Node) -> Accumulator | None:
         definition = as_definition(ancestor)
         if definition is not None:
             return _recursive_accumulator(definition, identifier, name)
+    return None
+
+
+def accumulator_pattern(clause: Node) -> Node | None:
+    """The accumulator parameter of a reducer clause: the last parameter of a clause of
+    a `fn` passed to `Enum.reduce`-like functions, or the parameter of a `for …
+    reduce:` clause; None for any other clause."""
+    owner = clause.parent
+    if owner is None or clause.type != "stab_clause":
+        return None
+    params = _clause_params(clause)
+    if owner.type == "anonymous_function":
+        call = _function_argument_of(owner)
+        if call is None or call_name(call) not in _REDUCERS or len(params) < 2:
+            return None
+        return params[-1]
+    if owner.type == "do_block" and _is_for(owner.parent) and owner.parent is not None:
+        reduces = any(
+            arg.type == "keywords" and keyword_value(arg, "reduce") is not None
+            for arg in call_args(owner.parent)
+        )
+        return params[0] if reduces and len(params) == 1 else None
     return None
 
 

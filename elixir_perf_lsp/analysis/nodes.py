@@ -96,6 +96,11 @@ def same_node(a: Node | None, b: Node | None) -> bool:
     return _same(a, b)
 
 
+def contains(container: Node, node: Node) -> bool:
+    """Whether `node` lies within `container`'s bytes (itself included)."""
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
 def ancestors(node: Node) -> Iterator[Node]:
     """Innermost first; linear in depth inside an analysis (see `memo.ancestors`)."""
     yield from memo.ancestors(node)
@@ -230,11 +235,17 @@ def enclosing_definition(node: Node) -> Definition | None:
 
 
 def calls_itself(definition: Definition) -> bool:
-    """Whether the clause body calls a function of the same name (local recursion)."""
+    """Whether the clause body calls its own function: same name and arity (`def f(x),
+    do: f(x, [])` hands over to another function and is not a loop)."""
     if definition.body is None:
         return False
+    arity = len(definition.params)
     for node in (definition.body, *descendants(definition.body)):
-        if node.type == "call" and call_name(node) == (None, definition.name):
+        if (
+            node.type == "call"
+            and call_name(node) == (None, definition.name)
+            and len(effective_args(node)) == arity
+        ):
             return True
     return False
 

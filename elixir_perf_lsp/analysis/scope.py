@@ -37,6 +37,7 @@ from elixir_perf_lsp.analysis.nodes import (
     as_definition,
     call_args,
     call_name,
+    contains,
     descendants,
     effective_args,
     operator,
@@ -530,10 +531,6 @@ def bound_value(binding: Node) -> Node | None:
 # --- loops ---------------------------------------------------------------------
 
 
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
-
-
 def is_loop_invariant(expr: Node, loop: Loop) -> bool:
     """Whether `expr` has the same value on every iteration of `loop`.
 
@@ -549,7 +546,7 @@ def is_loop_invariant(expr: Node, loop: Loop) -> bool:
         binding = binding_of(ident)
         if binding is None:
             return False
-        if _inside(binding, loop.node) and not (
+        if contains(loop.node, binding) and not (
             loop.kind == "recursion" and _passed_through(binding, loop.node)
         ):
             return False
@@ -628,7 +625,7 @@ def captured_variables(fn: Node) -> list[tuple[Node, Node]]:
     out: list[tuple[Node, Node]] = []
     for ident in variables(fn):
         binding = binding_of(ident)
-        if binding is not None and not _inside(binding, fn):
+        if binding is not None and not contains(fn, binding):
             out.append((ident, binding))
     return out
 

@@ -69,7 +69,7 @@ _SET_BUILDERS = frozenset(
 def is_small(expr: Node) -> bool:
     """Whether iterating `expr` is bounded by construction (written in the source,
     configuration, command-line arguments or keyword options)."""
-    value = _resolve(expr)
+    value = resolve(expr)
     if value is None:
         return False
     if value.type == "identifier":
@@ -98,7 +98,7 @@ def is_small(expr: Node) -> bool:
 
 def has_fast_membership(expr: Node) -> bool:
     """Whether `x in expr` / `Enum.member?(expr, x)` is already O(1) or O(log n)."""
-    value = _resolve(expr)
+    value = resolve(expr)
     if value is None:
         return False
     if value.type == "map":
@@ -143,7 +143,7 @@ def range_size(node: Node) -> int | None:
     return abs(last - first) // step + 1
 
 
-def _resolve(expr: Node) -> Node | None:
+def resolve(expr: Node) -> Node | None:
     """`expr` with variables replaced by what they were bound to (a few hops), and
     pipelines by their last step; an unbound variable stays an identifier."""
     node: Node | None = strip_parens(expr)

@@ -32,7 +32,7 @@ from elixir_perf_lsp.project.build import (
     project_files,
     project_root,
 )
-from elixir_perf_lsp.project.index import ProjectIndex
+from elixir_perf_lsp.project.index import IndexView
 from elixir_perf_lsp.project.through_calls import has_effects
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -135,9 +135,10 @@ def with_project(
         return results
     known = {index_key(r.filename): r.summary for r in results if r.summary is not None}
     others = [f for root in roots for f in project_files(root) if index_key(f) not in known]
-    project = build_index(others)
+    index = build_index(others)
     for summary in known.values():
-        project.update(summary)
+        index.update(summary)
+    project = index.view()
     again = [
         i
         for i in waiting
@@ -162,7 +163,8 @@ def _check_stdin(name: str, settings: CheckSettings) -> FileResult:
     source = sys.stdin.buffer.read(MAX_BYTES + 1)
     if len(source) <= MAX_BYTES:
         # The whole project is indexed even for one buffer: its loops may call any module.
-        project = index_for([Path(name)]) if name != "-" else None
+        index = index_for([Path(name)]) if name != "-" else None
+        project = index.view() if index is not None else None
         return check_file(name, settings, stdin=source, project=project)
     if settings.fix and not settings.diff:
         # The caller (an editor's formatter) expects the fixed text on stdout: with
@@ -209,10 +211,10 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
 
 
 # A worker's copy of the project index, sent once per worker rather than per file.
-_worker_project: ProjectIndex | None = None
+_worker_project: IndexView | None = None
 
 
-def _set_project(project: ProjectIndex | None) -> None:
+def _set_project(project: IndexView | None) -> None:
     global _worker_project
     _worker_project = project
 
@@ -234,7 +236,7 @@ def _check_job(job: tuple[Candidate, CheckSettings]) -> FileResult:
 
 
 def _run_jobs(
-    jobs: list[Candidate], settings: CheckSettings, project: ProjectIndex | None
+    jobs: list[Candidate], settings: CheckSettings, project: IndexView | None
 ) -> Iterator[FileResult]:
     """Check files on every core; results come back in input order."""
     _set_project(project)

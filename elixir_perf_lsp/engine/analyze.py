@@ -7,7 +7,6 @@ by tree-sitter's C code; each match is handed to the rule owning its pattern.
 from __future__ import annotations
 
 import logging
-import time
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +18,17 @@ from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import definition_name
 from elixir_perf_lsp.engine import relevance
 from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
+from elixir_perf_lsp.engine.limits import (
+    MAX_DEPTH,
+    TIME_BUDGET_SECONDS,
+    BudgetExceeded,
+    is_limit_message,
+    match_limit_message,
+    time_budget,
+    timeout_message,
+    too_deep_message,
+    too_large,
+)
 from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix, Severity
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
@@ -28,11 +37,13 @@ from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, s
 from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
 
 if TYPE_CHECKING:
-    from elixir_perf_lsp.project.index import ProjectIndex
+    from elixir_perf_lsp.project.index import IndexView
     from elixir_perf_lsp.project.summary import CallRef, FileSummary
 
 log = logging.getLogger(__name__)
-TIMEOUT_PREFIX = "analysis stopped after"
+# The time budget is split: rules get most of it, cleaning and suppressions the rest.
+COLLECT_SECONDS = TIME_BUDGET_SECONDS * 0.8
+FINISH_SECONDS = TIME_BUDGET_SECONDS - COLLECT_SECONDS
 
 
 @dataclass
@@ -59,7 +70,7 @@ class Analysis:
 
 @dataclass(frozen=True)
 class _CombinedQuery:
-    query: syntax.Query
+    query: syntax.LinearQuery
     owners: tuple[Rule, ...]  # owner of pattern i
 
 
@@ -76,10 +87,10 @@ def _combined_query(scope: str | None = None) -> _CombinedQuery:
         text = rule.query.strip() + "\n"
         parts.append(text)
         offset += len(text.encode())
-    query = syntax.compile_query("".join(parts))
+    query = syntax.compile_linear("".join(parts))
     owners = tuple(
-        rules[bisect_right(starts, query.start_byte_for_pattern(i)) - 1]
-        for i in range(query.pattern_count)
+        rules[bisect_right(starts, query.rest.start_byte_for_pattern(i)) - 1]
+        for i in range(query.rest.pattern_count)
     )
     return _CombinedQuery(query, owners)
 
@@ -88,14 +99,16 @@ def analyze(
     source: bytes,
     tree: syntax.Tree | None = None,
     options: Options | None = None,
-    project: ProjectIndex | None = None,
+    project: IndexView | None = None,
     path: str = "",
 ) -> Analysis:
     """Findings for `source`, sorted by position.
 
-    With `project`, loops calling functions of other files are judged by their
-    summaries, and `source`'s own summary replaces the one indexed for `path`
-    (the text analysed wins over the disk copy). Without, the file is its own project.
+    With `project` (a read-only view of the index), loops calling functions of
+    other files are judged by their summaries, `source`'s own summary taking the
+    place of the one indexed for `path` (the text analysed wins over the disk copy).
+    Without, the file is its own project. `Analysis.summary` is that summary: the
+    index's owner puts it in the index (analyses never change the index).
     """
     options = options or Options()
     reason = too_large(source)
@@ -114,7 +127,7 @@ def across_functions(
     source: bytes,
     root: syntax.Node,
     options: Options,
-    project: ProjectIndex | None,
+    project: IndexView | None,
     path: str,
 ) -> Across:
     """Findings of loops calling project functions with costly effects (through_calls).
@@ -125,13 +138,12 @@ def across_functions(
         return Across([])
     # Imported here: the project package reads the engine's model, so importing it
     # at the top would make `import elixir_perf_lsp.project...` first a cycle.
-    from elixir_perf_lsp.project.index import ProjectIndex
+    from elixir_perf_lsp.project.index import IndexView
     from elixir_perf_lsp.project.summary import summarise_with_sites
     from elixir_perf_lsp.project.through_calls import through_call_findings
 
     summary, sites = summarise_with_sites(path, source, root)
-    index = project if project is not None else ProjectIndex()
-    index.update(summary)
+    index = (project if project is not None else IndexView.empty()).with_file(summary)
     unresolved: list[CallRef] | None = [] if project is None else None
     found = through_call_findings(root, sites, index, options, path, unresolved)
     return Across(found, summary, tuple(unresolved or ()))
@@ -155,6 +167,9 @@ def collect(
 
     With `windows`, only matches that start inside one of those byte ranges count.
     """
+    if syntax.deeper_than(root, MAX_DEPTH):
+        # tree-sitter's matching never ends past 65,535 levels, uninterruptibly.
+        return [], [too_deep_message()]
     ctx = Context(source, root, options.target)
     # Within windows the query visits little, so the one all-rules query serves and
     # other scopes are filtered here; only a whole-file pass for one scope gets its
@@ -164,30 +179,29 @@ def collect(
     rule_errors: list[str] = []
     raw: list[Finding] = []
     todo: Iterable[tuple[int, int] | None] = windows if windows is not None else [None]
-    deadline = time.monotonic() + TIME_BUDGET_SECONDS
-    for window in todo:
-        for count, (index, captures) in enumerate(
-            syntax.iter_matches(combined.query, root, window)
-        ):
-            if count % 64 == 0 and time.monotonic() > deadline:
-                rule_errors.append(
-                    f"{TIMEOUT_PREFIX} {TIME_BUDGET_SECONDS:.0f} s; findings may be incomplete"
-                )
-                return raw, rule_errors
-            rule = combined.owners[index]
-            if scope is not None and rule.scope != scope:
-                continue
-            if rule.code in broken or not options.selection.enables(rule.code):
-                continue
-            if window is not None and not _starts_within(captures, window):
-                continue
-            try:
-                raw.extend(_findings(rule, captures, ctx, options))
-            except Exception as exc:  # a bug in one rule must not silence the others
-                broken.add(rule.code)
-                message = f"{rule.code} ({rule.name}) failed and was skipped: {exc!r}"
-                rule_errors.append(message)
-                log.exception("rule %s failed", rule.code)
+    try:
+        with time_budget(COLLECT_SECONDS):
+            for window in todo:
+                found, cut = syntax.linear_matches(combined.query, root, window)
+                if cut and match_limit_message() not in rule_errors:
+                    rule_errors.append(match_limit_message())
+                for index, captures in found:
+                    rule = combined.owners[index]
+                    if scope is not None and rule.scope != scope:
+                        continue
+                    if rule.code in broken or not options.selection.enables(rule.code):
+                        continue
+                    if window is not None and not _starts_within(captures, window):
+                        continue
+                    try:
+                        raw.extend(_findings(rule, captures, ctx, options))
+                    except Exception as exc:  # a bug in one rule must not silence the others
+                        broken.add(rule.code)
+                        message = f"{rule.code} ({rule.name}) failed and was skipped: {exc!r}"
+                        rule_errors.append(message)
+                        log.exception("rule %s failed", rule.code)
+    except BudgetExceeded:
+        rule_errors.append(timeout_message(TIME_BUDGET_SECONDS))
     return raw, rule_errors
 
 
@@ -200,10 +214,30 @@ def finish(
     forms: list[tuple[int, int, str]] | None = None,
 ) -> Analysis:
     """Clean raw findings against the tree, then apply suppressions."""
+    skipped = next((e for e in rule_errors if is_limit_message(e)), None)
+    failed = sorted({e.split(" ", 1)[0] for e in rule_errors if not is_limit_message(e)})
+    try:
+        with time_budget(FINISH_SECONDS):
+            return _finish(source, root, options, raw, rule_errors, forms, skipped, failed)
+    except BudgetExceeded:
+        timeout = timeout_message(TIME_BUDGET_SECONDS)
+        errors = rule_errors if timeout in rule_errors else [*rule_errors, timeout]
+        # Cleaning was cut short: uncleaned findings could sit in broken code, so none.
+        return Analysis([], errors, [], raw, forms or [], skipped or timeout, failed)
+
+
+def _finish(
+    source: bytes,
+    root: syntax.Node,
+    options: Options,
+    raw: list[Finding],
+    rule_errors: list[str],
+    forms: list[tuple[int, int, str]] | None,
+    skipped: str | None,
+    failed: list[str],
+) -> Analysis:
     # Judged afresh on every run: where code runs can depend on other forms.
     findings = relevance.keep_relevant(_clean(raw, root), source, root, options)
-    skipped = next((e for e in rule_errors if e.startswith(TIMEOUT_PREFIX)), None)
-    failed = sorted({e.split(" ", 1)[0] for e in rule_errors if not e.startswith(TIMEOUT_PREFIX)})
     suppressions = find_suppressions(source, root)
     if suppressions:
         findings = [

@@ -36,7 +36,7 @@ from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 
 if TYPE_CHECKING:
-    from elixir_perf_lsp.project.index import ProjectIndex
+    from elixir_perf_lsp.project.index import IndexView
 
 
 def reanalyze(
@@ -45,7 +45,7 @@ def reanalyze(
     tree: syntax.Tree,
     edit: ByteEdit,
     options: Options,
-    project: ProjectIndex | None = None,
+    project: IndexView | None = None,
     path: str = "",
 ) -> Analysis:
     if previous.skipped is not None or too_large(source) is not None:

@@ -1,17 +1,40 @@
 """Documented bounds on what one analysis may cost.
 
-Pathological inputs (a 10 MB generated file, a 100k-line function, 10k-deep
-nesting) must not freeze an editor or a CI run. Rules climb parent chains, which
-tree-sitter answers by searching down from the root, so cost grows with size
-times depth; these limits keep the worst case to seconds.
+Pathological inputs (a 10 MB generated file, a 100k-line function, 100k-deep
+nesting, a 30k-term operator chain) must not freeze an editor or a CI run.
+
+Three kinds of bound, because three kinds of code run:
+- sizes checked before parsing (`too_large`): a buffer over them is never parsed;
+- bounds on what one tree-sitter call may do (`MAX_DEPTH`, `MATCH_LIMIT`): a C
+  call cannot be interrupted, so its cost must be bounded by its input;
+- a time budget (`time_budget`) that interrupts the Python code of rules
+  wherever it is, not only between query matches.
 """
 
 from __future__ import annotations
 
+import ctypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# The bound on in-progress query matches lives with the query code.
+from elixir_perf_lsp.syntax import MATCH_LIMIT as MATCH_LIMIT
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_LINES = 40_000
+# tree-sitter keeps a query state's depth in 16 bits: past 65,535 levels its
+# matching never ends (70k levels: minutes), in one uninterruptible C call.
+MAX_DEPTH = 50_000
 # An analysis that runs longer stops and says so; findings so far are kept.
 TIME_BUDGET_SECONDS = 10.0
+
+# Every message saying a file was not (fully) analysed starts with one of these.
+LIMIT_PREFIXES = ("not analysed:", "analysis stopped", "analysis incomplete")
+
+
+def is_limit_message(text: str) -> bool:
+    return text.startswith(LIMIT_PREFIXES)
 
 
 def too_many_bytes(size: int) -> str | None:
@@ -33,3 +56,72 @@ def too_large(source: bytes) -> str | None:
     if lines > MAX_LINES:
         return f"not analysed: {lines} lines is over the {MAX_LINES} line limit"
     return None
+
+
+def too_deep_message() -> str:
+    return f"not analysed: code nested more than {MAX_DEPTH} levels deep"
+
+
+def timeout_message(seconds: float) -> str:
+    return f"analysis stopped after {seconds:.0f} s; findings may be incomplete"
+
+
+def match_limit_message() -> str:
+    return (
+        f"analysis incomplete: over {MATCH_LIMIT} nested operators or calls matched at "
+        "once; findings inside them may be missing"
+    )
+
+
+class BudgetExceeded(BaseException):
+    """Raised inside the analysing thread when its time is up.
+
+    A BaseException, like KeyboardInterrupt, so that the `except Exception` that
+    isolates a failing rule does not mistake it for that rule's bug.
+    """
+
+
+_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+
+class _Alarm:
+    """Raises BudgetExceeded in the thread that armed it, once, unless disarmed first."""
+
+    def __init__(self, seconds: float) -> None:
+        self._thread = threading.get_ident()
+        self._lock = threading.Lock()
+        self._armed = True
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._armed:
+                self.fired = True
+                _set_async_exc(ctypes.c_ulong(self._thread), ctypes.py_object(BudgetExceeded))
+
+    def disarm(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._armed = False
+            if self.fired:
+                # Raised already, or still pending: a pending one must not escape
+                # into whatever the thread does next.
+                _set_async_exc(ctypes.c_ulong(self._thread), None)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the block with BudgetExceeded after `seconds`.
+
+    The exception is delivered between Python bytecodes, so rule code is stopped
+    wherever it is; a C call (a parse, a query) finishes first, which is why those
+    are bounded by input limits instead. Catch BudgetExceeded outside the `with`.
+    """
+    alarm = _Alarm(seconds)
+    try:
+        yield
+    finally:
+        alarm.disarm()

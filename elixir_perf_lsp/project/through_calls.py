@@ -27,7 +27,7 @@ from elixir_perf_lsp.engine.model import Finding, Related
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
-from elixir_perf_lsp.project.index import Chain, ProjectIndex
+from elixir_perf_lsp.project.index import Chain, IndexView
 from elixir_perf_lsp.project.summary import CallRef, CallSite, Key
 from elixir_perf_lsp.syntax import Node
 
@@ -38,7 +38,7 @@ _KINDS = frozenset({"db_write", "db_read", "file_append"})
 def through_call_findings(
     root: Node,
     sites: list[CallSite],
-    index: ProjectIndex,
+    index: IndexView,
     options: Options,
     path: str,
     unresolved: list[CallRef] | None = None,
@@ -73,7 +73,7 @@ def through_call_findings(
     return out
 
 
-def has_effects(index: ProjectIndex, refs: list[CallRef], options: Options) -> bool:
+def has_effects(index: IndexView, refs: list[CallRef], options: Options) -> bool:
     """Whether any of `refs` reaches an effect an enabled rule reports."""
     kinds = [
         r.effect for r in all_rules() if r.effect in _KINDS and options.selection.enables(r.code)

@@ -1,7 +1,9 @@
 """## What it does
 Flags `length(x)` or `Enum.count(x)` / `Enum.count(x, fun)` compared with 0 or 1
 outside guards, in any spelling (`length(x) > 0`, `0 == Enum.count(x)`,
-`x |> Enum.count() == 0`).
+`x |> Enum.count() == 0`); `length(x)` compared with a number up to 5
+(`length(parts) == 4`, `length(xs) < 3`); and comparisons that no count can change
+(`length(x) >= 0` is always true, `Enum.count(x) < 0` always false).
 
 ## Why is this bad?
 Counting a list walks all of it to answer a question about its first one or two
@@ -23,8 +25,10 @@ if items == [], do: :none, else: :some
 
 ## Fix safety
 `length/1` only accepts proper lists, so for every input it accepts without
-raising, `x == []`, `x != []`, `match?([_], x)` and `match?([_, _ | _], x)` give
-the same answer: **safe**. `Enum.count/1` also accepts maps, ranges, MapSets and
+raising, `x == []`, `x != []`, `match?([_], x)`, `match?([_, _, _], x)` and
+`not match?([_, _, _ | _], x)` (for `length(x) < 3`) give the same answer:
+**safe**. Comparisons that are always true or always false are reported without a
+fix (they still raise for a value that cannot be counted, which a constant would not). `Enum.count/1` also accepts maps, ranges, MapSets and
 streams, so the fix is `Enum.empty?/1` (never `== []`, which is false for an empty
 map). It gives the same answer for every enumerable, but stops at the first
 element: a lazy stream runs fewer times, so its side effects happen fewer times.
@@ -45,7 +49,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.eagerness import is_eager
-from elixir_perf_lsp.analysis.lists import TIGHT_OPERANDS, LengthTest, read_count_comparison
+from elixir_perf_lsp.analysis.lists import (
+    MAX_PATTERN_CELLS,
+    TIGHT_OPERANDS,
+    LengthTest,
+    at_least_pattern,
+    exact_pattern,
+    read_count_comparison,
+)
 from elixir_perf_lsp.analysis.names import is_kernel_call
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
@@ -57,7 +68,7 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Fix, FixAvailabili
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures, Node
 
-COST = "`length(l) == 0` on a 100k-element list costs 128 µs vs 13 ns for `l == []` (1k: 1.27 µs); `Enum.count(l, f) > 0` vs `Enum.any?(l, f)` with the first match halfway: 1.34 ms vs 0.53 ms."
+COST = "`length(l) == 0` on a 100k-element list costs 128 µs vs 13 ns for `l == []` (1k: 1.27 µs); `Enum.count(l, f) > 0` vs `Enum.any?(l, f)` with the first match halfway: 1.34 ms vs 0.53 ms. `length(l) == 3` vs `match?([_, _, _], l)`: 1.1 µs vs 68 ns at 1k, 117 µs vs 12 ns at 100k, the same at 3–10 elements (second run, under load)."
 
 QUERY = """
 (binary_operator
@@ -82,6 +93,9 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     else:
         return
     if in_guard(comparison):
+        return
+    if test.always is not None:
+        yield Violation(comparison, _always_message(kind, test, text(operand)))
         return
     replacement, applicability = _replacement(kind, test, ctx.text(operand), operand, extra_args)
     if replacement is None:
@@ -108,12 +122,14 @@ def _replacement(
             return f"{x} == []", Applicability.SAFE
         if test.at_least == 1:
             return f"{x} != []", Applicability.SAFE
-        if test.exact == 1:
-            return f"match?([_], {operand})", Applicability.SAFE
-        if test.at_least == 2:
-            return f"match?([_, _ | _], {operand})", Applicability.SAFE
-        if test.at_most == 1:
-            return f"not match?([_, _ | _], {operand})", Applicability.SAFE
+        # `length/1` accepts only proper lists, and on those the patterns are exact.
+        if test.exact is not None and test.exact <= MAX_PATTERN_CELLS:
+            return f"match?({exact_pattern(test.exact)}, {operand})", Applicability.SAFE
+        if test.at_least is not None and test.at_least <= MAX_PATTERN_CELLS:
+            return f"match?({at_least_pattern(test.at_least)}, {operand})", Applicability.SAFE
+        if test.at_most is not None and test.at_most < MAX_PATTERN_CELLS:
+            pattern = at_least_pattern(test.at_most + 1)
+            return f"not match?({pattern}, {operand})", Applicability.SAFE
         return None, Applicability.SAFE
     empty = test.exact == 0 or test.at_most == 0
     nonempty = test.at_least == 1
@@ -128,14 +144,24 @@ def _replacement(
     return (call if empty else f"not {call}"), applicability
 
 
+def _always_message(kind: str, test: LengthTest, operand: str) -> str:
+    subject = text(test.comparison)
+    what = "walks the whole list" if kind == "length" else "counts every element"
+    answer = "true" if test.always else "false"
+    return (
+        f"`{subject}` is always {answer} (a count is never negative); it only {what} of "
+        f"`{operand}`, or raises when that cannot be counted"
+    )
+
+
 RULE = Rule(
     code="EP102",
     precision="0 of 23 findings worth changing on the 17 projects of `benchmarks/precision` (2026-12-06).",
     default=False,
     name="expensive-empty-check",
-    summary="`length/1` or `Enum.count` compared with 0 or 1 to test emptiness",
+    summary="`length/1` or `Enum.count` compared with a small number to test emptiness or size",
     severity=Severity.INFORMATION,
-    fix_availability=FixAvailability.ALWAYS,
+    fix_availability=FixAvailability.SOMETIMES,
     doc=__doc__.replace("{cost}", COST),
     cost=COST,
     query=QUERY,
@@ -164,11 +190,23 @@ RULE = Rule(
             "if Enum.any?(users, & &1.admin), do: :admins\n",
             unsafe=True,
         ),
+        Example(
+            "ipv4? = length(parts) == 4\n",
+            "ipv4? = match?([_, _, _, _], parts)\n",
+            inputs=("[[[1, 2, 3, 4]], [[1, 2, 3]], [[1, 2, 3, 4, 5]], [[]]]",),
+        ),
+        Example(
+            "short = length(words) < 3\n",
+            "short = not match?([_, _, _ | _], words)\n",
+            inputs=("[[[]], [[1, 2]], [[1, 2, 3]], [[1, 2, 3, 4]]]",),
+        ),
+        Example("counted = length(items) >= 0\n"),
     ),
     ok=(
         Example("empty = items == []\n"),
         Example("big = length(items) > 100\n"),
         Example("def f(items) when length(items) > 0, do: :guard_is_ep101\n"),
         Example("two = Enum.count(map) == 2\n"),
+        Example("long = length(items) > 5\n"),
     ),
 )

@@ -81,6 +81,7 @@ from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
     clauses_of,
+    contains,
     descendants,
     effective_args,
     enclosing_definition,
@@ -285,9 +286,7 @@ def _recursive_growth(built: Node, name: str) -> _Growth | None:
 
 
 def _within(node: Node, container: Node | None) -> bool:
-    return container is not None and (
-        container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
-    )
+    return container is not None and contains(container, node)
 
 
 def _clause_params_at(definition: Definition, index: int) -> list[Node]:

@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loops
-from elixir_perf_lsp.analysis.nodes import Definition, descendants, text
+from elixir_perf_lsp.analysis.nodes import Definition, contains, descendants, text
 from elixir_perf_lsp.analysis.regex import (
     attribute_name,
     attribute_value,
@@ -90,7 +90,7 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
     definition = function_definition(node)
     if definition is None or definition.body is None:
         return
-    loops = [loop for loop in enclosing_loops(node) if _within(loop.node, definition.call)]
+    loops = [loop for loop in enclosing_loops(node) if contains(definition.call, loop.node)]
     if not loops:
         return
     message = (
@@ -104,10 +104,6 @@ def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
             "build it once and pass it as an argument"
         )
     yield Violation(node, message, fix)
-
-
-def _within(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def _fix(
@@ -153,7 +149,7 @@ def _statement(node: Node, definition: Definition) -> Node | None:
     while current.parent is not None:
         parent = current.parent
         if parent.type in _STATEMENT_LISTS:
-            return current if _within(parent, definition.call) else None
+            return current if contains(definition.call, parent) else None
         if parent.id == definition.call.id:
             return None
         current = parent

@@ -70,6 +70,7 @@ from dataclasses import dataclass
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
 from elixir_perf_lsp.analysis.nodes import (
     call_name,
+    contains,
     descendants,
     effective_args,
     enclosing_definition,
@@ -171,7 +172,7 @@ def _same_every_time(predicate: Node, lookup: _Lookup, loop: Loop) -> bool:
     names = {lookup.element_name} if lookup.element_name else set()
     for ident in variables(predicate):
         binding = binding_of(ident)
-        if binding is not None and _inside(binding, predicate):
+        if binding is not None and contains(predicate, binding):
             continue  # bound by the function itself
         if text(ident) in names or not is_loop_invariant(ident, loop):
             return False
@@ -324,7 +325,7 @@ def _fix(call: Node, collection: Node, lookup: _Lookup, loop: Loop, ctx: Context
         # reuse it when that is the only binding of the name and it precedes the loop.
         built = _earlier_statement(statement, build)
         bindings = [u for u in uses if is_binding(u)]
-        if built is None or len(bindings) != 1 or not _inside(bindings[0], built):
+        if built is None or len(bindings) != 1 or not contains(built, bindings[0]):
             return None
         if any(b.start_byte >= built.start_byte for b in sources):
             return None  # the collection was rebound after the map was built
@@ -353,10 +354,6 @@ def _earlier_statement(statement: Node, content: str) -> Node | None:
         if text(sibling) == content:
             return sibling
     return None
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 def _statement_of(node: Node) -> Node | None:

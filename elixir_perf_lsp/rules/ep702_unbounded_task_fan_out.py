@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
+    contains,
     operator,
     same_node,
     strip_parens,
@@ -279,7 +280,7 @@ def _stream_function(spawner: Function, collection: Node) -> str | None:
         clauses = [c for c in inner.named_children if c.type == "stab_clause"]
         if len(clauses) != 1 or clauses[0].child_by_field_name("left") is not None:
             return None
-        written = substitute(inner, [(r, p) for r, p in refs if _inside(r, inner)])
+        written = substitute(inner, [(r, p) for r, p in refs if contains(inner, r)])
         return re.sub(r"\Afn\s*", f"fn {param} ", written, count=1)
     if len(args) == 3:
         module, function, arguments = (strip_parens(a) for a in args)
@@ -290,13 +291,9 @@ def _stream_function(spawner: Function, collection: Node) -> str | None:
             return None
         if any(c.type == "keywords" or operator(c) == "|" for c in arguments.named_children):
             return None
-        call_args_text = substitute(arguments, [(r, p) for r, p in refs if _inside(r, arguments)])
+        call_args_text = substitute(arguments, [(r, p) for r, p in refs if contains(arguments, r)])
         return f"fn {param} -> {text(module)}.{name}({call_args_text[1:-1]}) end"
     return None
-
-
-def _inside(node: Node, container: Node) -> bool:
-    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
 
 
 RULE = Rule(

@@ -2,20 +2,69 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
+import threading
+from typing import BinaryIO
 
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from elixir_perf_lsp import __version__
 from elixir_perf_lsp.server.protocol import ElixirPerfProtocol
 from elixir_perf_lsp.server.session import Session
+from elixir_perf_lsp.server.transport import CHUNK, pump, stdin_reader
+
+log = logging.getLogger(__name__)
 
 
 class ElixirPerfServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("elixir-perf-lsp", __version__, protocol_cls=ElixirPerfProtocol)
         self.session = Session()
+        # The loop serving the client, for work in other threads to send through.
+        self.event_loop: asyncio.AbstractEventLoop | None = None
+
+    # Our own message loop (transport.py) in place of pygls's reader.
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        protocol = self.protocol
+        assert isinstance(protocol, ElixirPerfProtocol)
+        self._stop_event = stop = threading.Event()
+        protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def serve() -> None:
+            self.event_loop = asyncio.get_running_loop()
+            await pump(stdin_reader(stdin or sys.stdin.buffer), protocol, stop)
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the client is gone; stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+    def start_tcp(self, host: str, port: int) -> None:
+        protocol = self.protocol
+        assert isinstance(protocol, ElixirPerfProtocol)
+        self._stop_event = stop = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            protocol.set_writer(writer)
+            await pump(lambda: reader.read(CHUNK), protocol, stop)
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+        async def serve() -> None:
+            self.event_loop = asyncio.get_running_loop()
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+            asyncio.run(serve())
 
 
 def create_server() -> ElixirPerfServer:

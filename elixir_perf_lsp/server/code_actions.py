@@ -7,16 +7,20 @@ current version, and the request range is converted with our own line index.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from elixir_perf_lsp import syntax
 from elixir_perf_lsp.document import Document
 from elixir_perf_lsp.engine import Finding, Options, analyze
 from elixir_perf_lsp.engine.fixes import fix_all
-from elixir_perf_lsp.engine.model import Edit
+from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
+from elixir_perf_lsp.engine.model import Edit, Fix
 from elixir_perf_lsp.server.convert import minimal_edit, to_diagnostic, workspace_edit
-from elixir_perf_lsp.server.guard import guarded
+from elixir_perf_lsp.server.guard import guarded_async
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
@@ -77,11 +81,18 @@ def disable_file_edit(doc: Document, finding: Finding) -> Edit:
     return Edit(0, 0, f"# elixir-perf:disable-for-this-file {finding.code}{_eol(doc.source)}")
 
 
-def fix_all_edit(doc: Document, options: Options) -> Edit | None:
-    new, applied = fix_all(doc.source, lambda data: analyze(data, options=options).findings)
-    if not applied or new == doc.source:
+def fix_all_edit(source: bytes, options: Options) -> Edit | None:
+    """Runs in a worker thread. Each round is one analysis under the time budget;
+    no round starts once the budget is spent."""
+    deadline = time.monotonic() + TIME_BUDGET_SECONDS
+
+    def findings(data: bytes) -> list[Finding]:
+        return analyze(data, options=options).findings if time.monotonic() < deadline else []
+
+    new, applied = fix_all(source, findings)
+    if not applied or new == source:
         return None
-    return minimal_edit(doc.source, new)
+    return minimal_edit(source, new)
 
 
 def _action(
@@ -102,7 +113,9 @@ def _action(
     )
 
 
-def code_actions(ls: ElixirPerfServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+async def code_actions(
+    ls: ElixirPerfServer, params: types.CodeActionParams
+) -> list[types.CodeAction]:
     doc = ls.session.documents.get(params.text_document.uri)
     if doc is None:
         return []
@@ -110,7 +123,7 @@ def code_actions(ls: ElixirPerfServer, params: types.CodeActionParams) -> list[t
         str(k.value if isinstance(k, types.CodeActionKind) else k)
         for k in params.context.only or []
     ]
-    analysis = ls.session.analysis(doc)
+    analysis = await ls.session.analysis(doc)  # returns for the current version
     actions: list[types.CodeAction] = []
     requested = _requested_findings(doc, analysis.findings, params)
     if _wanted(types.CodeActionKind.QuickFix.value, only):
@@ -147,38 +160,42 @@ def code_actions(ls: ElixirPerfServer, params: types.CodeActionParams) -> list[t
                     f,
                 )
             )
+    if too_large(doc.source) is not None:
+        return actions  # a buffer over the size limits is never parsed, by any feature
+    # The rest parses or re-analyses: off the event loop, on a snapshot; a result
+    # for a version the buffer has left is dropped.
+    version, source = doc.version, doc.source
+    options = ls.session.resolve(doc.uri).options
     if _wanted(FIX_ALL_KIND, only) and (
         only or any(f.fix and f.fix.is_safe for f in analysis.findings)
     ):
-        edit = fix_all_edit(doc, ls.session.resolve(doc.uri).options)
-        if edit is not None:
+        edit = await asyncio.to_thread(fix_all_edit, source, options)
+        if edit is not None and doc.version == version:
             actions.append(
                 _action(ls, doc, "Fix all safe elixir-perf issues", FIX_ALL_KIND, [edit])
             )
-    if _wanted(types.CodeActionKind.RefactorExtract.value, only):
-        actions.extend(_extract_actions(ls, doc, params))
+    if _wanted(types.CodeActionKind.RefactorExtract.value, only) and doc.version == version:
+        start = params.range.start
+        offset = doc.line_index.offset(start.line, start.character, doc.encoding)
+        tree = doc.tree_if_parsed(copy=True)
+        fix = await asyncio.to_thread(_extract, source, tree, offset, options)
+        if fix is not None and doc.version == version:
+            kind = types.CodeActionKind.RefactorExtract.value
+            actions.append(_action(ls, doc, fix.message, kind, list(fix.edits)))
     return actions
 
 
-def _extract_actions(
-    ls: ElixirPerfServer, doc: Document, params: types.CodeActionParams
-) -> list[types.CodeAction]:
+def _extract(source: bytes, tree: syntax.Tree | None, offset: int, options: Options) -> Fix | None:
+    """The regex extraction at `offset`; runs in a worker thread."""
     try:
         from elixir_perf_lsp.refactors.extract_regex import extract_regex
     except ImportError:  # the refactoring ships with the regex rules
-        return []
-    index = doc.line_index
-    offset = index.offset(params.range.start.line, params.range.start.character, doc.encoding)
-    fix = extract_regex(doc.source, doc.tree, offset, ls.session.resolve(doc.uri).options.target)
-    if fix is None:
-        return []
-    return [
-        _action(ls, doc, fix.message, types.CodeActionKind.RefactorExtract.value, list(fix.edits))
-    ]
+        return None
+    return extract_regex(source, tree or syntax.parse(source), offset, options.target)
 
 
 def register(server: ElixirPerfServer) -> None:
     server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
-    )(guarded([])(code_actions))
+    )(guarded_async([])(code_actions))

@@ -9,19 +9,20 @@ from lsprotocol import types
 from elixir_perf_lsp.engine.registry import find_rule
 from elixir_perf_lsp.ruledocs import render_hover
 from elixir_perf_lsp.server.convert import lsp_range
-from elixir_perf_lsp.server.guard import guarded
+from elixir_perf_lsp.server.guard import guarded_async
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
 
 
-def hover(ls: ElixirPerfServer, params: types.HoverParams) -> types.Hover | None:
+async def hover(ls: ElixirPerfServer, params: types.HoverParams) -> types.Hover | None:
     doc = ls.session.documents.get(params.text_document.uri)
     if doc is None:
         return None
+    analysis = await ls.session.analysis(doc)  # returns for the current version
     p = params.position
     offset = doc.line_index.offset(p.line, p.character, doc.encoding)
-    hits = [f for f in ls.session.analysis(doc).findings if f.start <= offset <= f.end]
+    hits = [f for f in analysis.findings if f.start <= offset <= f.end]
     if not hits:
         return None
     parts = []
@@ -43,4 +44,4 @@ def hover(ls: ElixirPerfServer, params: types.HoverParams) -> types.Hover | None
 
 
 def register(server: ElixirPerfServer) -> None:
-    server.feature(types.TEXT_DOCUMENT_HOVER)(guarded(None)(hover))
+    server.feature(types.TEXT_DOCUMENT_HOVER)(guarded_async(None)(hover))

@@ -1,15 +1,20 @@
 """The project index in the server: built in the background, kept current.
 
 After `initialized`, the mix project holding the workspace (the outermost
-`mix.exs` at or above its root; none, no index) is indexed file by file, yielding to the event loop between files and reporting `$/progress`.
-Until it is ready, documents are analysed alone (same-module helpers only), so
-opening a file never waits; when it is ready, open documents are linted again
-and gain the findings across modules.
+`mix.exs` at or above its root; none, no index) is indexed in the background,
+reporting `$/progress`. Until it is ready, documents are analysed alone
+(same-module helpers only), so opening a file never waits; when it is ready,
+open documents are linted again and gain the findings across modules.
+
+Threads: files are read and summarised in worker threads (a summary is a pure
+function of one file's text), but the index is changed only here, on the event
+loop. Analyses in worker threads read a read-only view of it (`IndexView`), so
+none sees a half-made update.
 
 Keeping it current:
-- an open buffer wins over its disk copy: each analysis puts the buffer's own
-  summary in the index (`engine.analyze`), and the build summarises open
-  buffers, not their files;
+- an open buffer wins over its disk copy: each analysis returns the buffer's own
+  summary and the session puts it in the index (`Session.analysis`); the build
+  summarises open buffers, not their files;
 - closing a buffer puts the disk copy back;
 - `workspace/didChangeWatchedFiles` (registered dynamically when the client can)
   re-summarises or removes files that are not open;
@@ -23,11 +28,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from pygls.uris import from_fs_path, to_fs_path
+from pygls.uris import to_fs_path
 
 from elixir_perf_lsp.project.build import (
     index_key,
@@ -36,7 +42,7 @@ from elixir_perf_lsp.project.build import (
     summarise_file,
 )
 from elixir_perf_lsp.project.index import ProjectIndex
-from elixir_perf_lsp.project.summary import FileSummary, summarise
+from elixir_perf_lsp.project.summary import FileSummary
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 from elixir_perf_lsp.server.workspace import Progress
 
@@ -45,10 +51,15 @@ if TYPE_CHECKING:
 
 PROGRESS_TITLE = "elixir-perf: indexing the project"
 WATCHER_ID = "elixir-perf/project-files"
+# Files summarised per worker-thread hop: few enough that edits and requests wait
+# for at most a few tens of ms, enough that the hops cost nothing.
+_BATCH = 16
 
 _tasks: weakref.WeakKeyDictionary[ElixirPerfServer, asyncio.Task[None]] = (
     weakref.WeakKeyDictionary()
 )
+# Updates from disk in flight (kept referenced so they are not collected).
+_updates: set[asyncio.Task[None]] = set()
 
 
 def start_indexing(ls: ElixirPerfServer) -> None:
@@ -60,12 +71,12 @@ def start_indexing(ls: ElixirPerfServer) -> None:
         return  # not a mix project: as with `check`, each file is its own project
     task = asyncio.ensure_future(_build(ls, root))
     _tasks[ls] = task
-    task.add_done_callback(lambda t: _report_failure(ls, t))
+    task.add_done_callback(lambda t: _report_failure(ls, t, "indexing the project"))
 
 
-def _report_failure(ls: ElixirPerfServer, task: asyncio.Task[None]) -> None:
+def _report_failure(ls: ElixirPerfServer, task: asyncio.Task[None], what: str) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log_to_client(ls, f"elixir-perf: indexing the project failed: {task.exception()!r}")
+        log_to_client(ls, f"elixir-perf: {what} failed: {task.exception()!r}")
 
 
 async def _build(ls: ElixirPerfServer, root: Path) -> None:
@@ -74,21 +85,20 @@ async def _build(ls: ElixirPerfServer, root: Path) -> None:
     try:
         files = await asyncio.to_thread(project_files, root)
         index = ProjectIndex()
-        for done, path in enumerate(files, 1):
+        for done in range(0, len(files), _BATCH):
             if progress.cancelled:
                 return
-            summary = _buffer_summary(ls, path)
-            if summary is None:
-                summary = summarise_file(path)
+            batch = files[done : done + _BATCH]
+            for summary in await asyncio.to_thread(_summarise, batch):
+                if summary is not None:
+                    index.update(summary)
+            progress.report(min(done + _BATCH, len(files)), len(files))
+        # Open buffers win over what was read. Analyses keep them current from now
+        # on (each puts its buffer's summary in the index).
+        buffers = _open_buffers(ls)
+        for summary in await asyncio.to_thread(_summarise, list(buffers), list(buffers.values())):
             if summary is not None:
                 index.update(summary)
-            progress.report(done, len(files))
-            await asyncio.sleep(0)  # edits and requests go first
-        # Buffers opened or edited during the build win over what was read.
-        for uri, doc in ls.session.documents.items():
-            path_text = to_fs_path(uri) if uri.startswith("file:") else None
-            if path_text and path_text.endswith(".ex"):
-                index.update(summarise(index_key(path_text), doc.source, doc.tree.root_node))
         ls.session.project = index
         outcome = f"{len(index)} files indexed"
         await _watch_files(ls)
@@ -99,12 +109,31 @@ async def _build(ls: ElixirPerfServer, root: Path) -> None:
         progress.end(outcome)
 
 
-def _buffer_summary(ls: ElixirPerfServer, path: Path) -> FileSummary | None:
-    uri = from_fs_path(str(path)) or path.as_uri()
-    doc = ls.session.documents.get(uri)
-    if doc is None:
+def _open_buffers(ls: ElixirPerfServer) -> dict[Path, bytes]:
+    """The open `.ex` buffers by path, with their text now (bytes: a snapshot)."""
+    found: dict[Path, bytes] = {}
+    for uri, doc in ls.session.documents.items():
+        path = _indexed_path(uri)
+        if path is not None:
+            found[path] = doc.source
+    return found
+
+
+def _summarise(
+    paths: Sequence[Path], sources: Sequence[bytes] | None = None
+) -> list[FileSummary | None]:
+    """Summaries of `paths` (from `sources` when given, else from disk): worker-thread work."""
+    if sources is None:
+        return [summarise_file(p) for p in paths]
+    return [summarise_file(p, s) for p, s in zip(paths, sources, strict=True)]
+
+
+def _indexed_path(uri: str) -> Path | None:
+    """The file behind `uri` when the project index holds such files."""
+    text = to_fs_path(uri) if uri.startswith("file:") else None
+    if not text or not text.endswith(".ex") or "/deps/" in text:
         return None
-    return summarise(index_key(path), doc.source, doc.tree.root_node)
+    return Path(text)
 
 
 async def _watch_files(ls: ElixirPerfServer) -> None:
@@ -138,33 +167,47 @@ def refresh_stale(ls: ElixirPerfServer) -> None:
 
 def file_closed(ls: ElixirPerfServer, uri: str) -> None:
     """The buffer is gone: its disk copy is what the project now holds."""
-    index = ls.session.project
-    path_text = to_fs_path(uri) if uri.startswith("file:") else None
-    if index is None or not path_text or not path_text.endswith(".ex"):
-        return
-    summary = summarise_file(path_text)
-    changed = index.update(summary) if summary is not None else index.remove(index_key(path_text))
-    if changed:
-        refresh_stale(ls)
+    path = _indexed_path(uri)
+    if ls.session.project is not None and path is not None:
+        _update_from_disk(ls, [(uri, path, False)])
 
 
 def files_changed(ls: ElixirPerfServer, changes: list[types.FileEvent]) -> None:
+    if ls.session.project is None:
+        return
+    wanted = []
+    for change in changes:
+        path = _indexed_path(change.uri)
+        if path is not None and change.uri not in ls.session.documents:  # the buffer wins
+            wanted.append((change.uri, path, change.type == types.FileChangeType.Deleted))
+    if wanted:
+        _update_from_disk(ls, wanted)
+
+
+def _update_from_disk(ls: ElixirPerfServer, files: list[tuple[str, Path, bool]]) -> None:
+    """Re-summarise (or, deleted, remove) closed files: read in a worker thread, put
+    in the index on the event loop."""
+    task = asyncio.ensure_future(_apply_from_disk(ls, files))
+    _updates.add(task)
+    task.add_done_callback(_updates.discard)
+    task.add_done_callback(lambda t: _report_failure(ls, t, "updating the project index"))
+
+
+async def _apply_from_disk(ls: ElixirPerfServer, files: list[tuple[str, Path, bool]]) -> None:
+    read = [path for _uri, path, deleted in files if not deleted]
+    summaries = iter(await asyncio.to_thread(_summarise, read))
     index = ls.session.project
     if index is None:
         return
     changed = False
-    for change in changes:
-        path_text = to_fs_path(change.uri) if change.uri.startswith("file:") else None
-        if not path_text or not path_text.endswith(".ex") or "/deps/" in path_text:
-            continue
-        if change.uri in ls.session.documents:
-            continue  # the buffer wins
-        if change.type == types.FileChangeType.Deleted:
-            changed |= index.remove(index_key(path_text))
-            continue
-        summary = summarise_file(path_text)
+    for uri, path, deleted in files:
+        summary = None if deleted else next(summaries)
+        if uri in ls.session.documents:
+            continue  # opened meanwhile: the buffer wins
         if summary is not None:
             changed |= index.update(summary)
+        else:  # deleted, unreadable or too large: it defines nothing we can see
+            changed |= index.remove(index_key(path))
     if changed:
         refresh_stale(ls)
 

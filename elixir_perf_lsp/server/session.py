@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -9,14 +10,15 @@ from pathlib import Path
 
 from pygls.uris import to_fs_path
 
+from elixir_perf_lsp import syntax
 from elixir_perf_lsp.config import ConfigError, Resolved, merge, resolve_for_file
-from elixir_perf_lsp.document import Document
+from elixir_perf_lsp.document import ByteEdit, Document
 from elixir_perf_lsp.engine import Analysis, Options, analyze
 from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.positions import Encoding
 from elixir_perf_lsp.project.build import index_key
-from elixir_perf_lsp.project.index import ProjectIndex
+from elixir_perf_lsp.project.index import IndexView, ProjectIndex
 from elixir_perf_lsp.server.settings import EditorSettings
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,8 @@ class Session:
     _failed_rules: dict[str, set[str]] = field(default_factory=dict)
     # Bumped when settings change, so pull clients see new result ids.
     generation: int = 0
+    # One analysis at a time per document (see `analysis`).
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def open(self, uri: str, text: str, version: int | None) -> Document:
         from elixir_perf_lsp.positions import encode
@@ -86,6 +90,7 @@ class Session:
             budget -= len(other.source)
 
     def close(self, uri: str) -> None:
+        self._locks.pop(uri, None)
         self._failed_rules.pop(uri, None)
         self._seen_generation.pop(uri, None)
         self.documents.pop(uri, None)
@@ -94,11 +99,10 @@ class Session:
 
     def stale(self) -> list[Document]:
         """Open documents whose last analysis saw an older project index."""
-        generation = self.project.generation if self.project is not None else -1
         return [
             doc
             for uri, doc in self.documents.items()
-            if uri in self._analyses and self._seen_generation.get(uri, -1) != generation
+            if uri in self._analyses and not self.current(uri)
         ]
 
     def invalidate(self) -> None:
@@ -127,37 +131,75 @@ class Session:
             self._reported_errors.add(message)
             self.pending_messages.append((level, message))
 
-    def analysis(self, doc: Document) -> Analysis:
-        cached = self._analyses.get(doc.uri)
+    def current(self, uri: str) -> bool:
+        """Whether `uri`'s last analysis saw the project index as it is now."""
         generation = self.project.generation if self.project is not None else -1
-        if (
-            cached is not None
-            and cached[0] == doc.version
-            and self._seen_generation.get(doc.uri, -1) == generation
-        ):
-            return cached[1]
+        return self._seen_generation.get(uri, -1) == generation
+
+    async def analysis(self, doc: Document) -> Analysis:
+        """`doc`'s analysis at its current version, computed off the event loop.
+
+        A slow buffer (up to the time budget) then never holds up requests on
+        other buffers. Analyses of one buffer run one at a time, in order, each
+        reusing the last (incremental analysis needs the edits since it). The
+        worker reads a read-only view of the project index; the buffer's summary
+        it returns is put in the index here, on the event loop.
+        """
+        lock = self._locks.setdefault(doc.uri, asyncio.Lock())
+        async with lock:
+            redone = False
+            while True:
+                cached = self._analyses.get(doc.uri)
+                if (
+                    cached is not None
+                    and cached[0] == doc.version
+                    and (redone or self.current(doc.uri))
+                ):
+                    return cached[1]
+                job = self._job(doc, cached[1] if cached is not None else None)
+                result = await asyncio.to_thread(job.run)
+                if self.documents.get(doc.uri) is not doc:
+                    return result  # closed meanwhile: nothing to keep
+                if doc.source is job.source and not doc.has_tree and job.tree is not None:
+                    doc.adopt_tree(job.tree)
+                self._note(doc, result)
+                self._analyses[doc.uri] = (job.version, result)
+                self._seen_generation[doc.uri] = self._index_summary(doc, job, result)
+                redone = True
+                # Edited while we worked: go again, incrementally, from this result.
+
+    def _index_summary(self, doc: Document, job: _Job, result: Analysis) -> int:
+        """Put the buffer's summary in the index (the buffer wins over its disk copy);
+        the index generation the analysis is current with."""
+        seen = job.generation
+        index = self.project
+        if index is None or not job.path or result.summary is None or doc.source is not job.source:
+            return seen  # an older text's summary: the analysis of the newer one will do
+        current = index.generation == job.generation  # nothing else changed meanwhile
+        index.update(result.summary)
+        return index.generation if current else seen
+
+    def _job(self, doc: Document, previous: Analysis | None) -> _Job:
+        """A snapshot of what analysing `doc` needs; taken on the event loop."""
         self.touch(doc)
         pending, doc.pending = doc.pending, None
         reason = too_large(doc.source)
-        if not self.settings.enable:
-            result = Analysis([])
-        elif reason is not None:
-            # Checked before touching the tree: a 10 MB buffer is never parsed.
-            result = Analysis([], skipped=reason)
-        else:
-            options = self._options_for(doc.uri)
-            previous = cached[1] if cached is not None else None
-            path = project_path(doc.uri)
-            project = self.project if path else None  # an untitled buffer is no module of it
-            if previous is not None and pending is not None and previous.skipped is None:
-                result = reanalyze(previous, doc.source, doc.tree, pending, options, project, path)
-            else:
-                result = analyze(doc.source, doc.tree, options, project, path)
-        self._note(doc, result)
-        self._analyses[doc.uri] = (doc.version, result)
-        # After the analysis: it put this buffer's own summary in the index.
-        self._seen_generation[doc.uri] = self.project.generation if self.project is not None else -1
-        return result
+        options = self._options_for(doc.uri) if self.settings.enable and not reason else None
+        path = project_path(doc.uri)  # an untitled buffer is no module of the project
+        view = self.project.view() if self.project is not None and path else None
+        return _Job(
+            doc.source,
+            # A copy: the buffer's own tree is edited in place by the next change.
+            doc.tree_if_parsed(copy=True) if options is not None else None,
+            pending,
+            previous,
+            options,
+            reason if self.settings.enable else None,
+            doc.version,
+            path,
+            view,
+            view.generation if view is not None else -1,
+        )
 
     def _options_for(self, uri: str) -> Options:
         options = self.resolve(uri).options
@@ -176,3 +218,38 @@ class Session:
         for message in result.rule_errors:
             if message != result.skipped:
                 self.report_error(f"elixir-perf: {name}: {message}; disabled for this file")
+
+
+@dataclass
+class _Job:
+    """One analysis, run in a worker thread on a snapshot of a document."""
+
+    source: bytes
+    tree: syntax.Tree | None  # None: parse it here, off the event loop
+    pending: ByteEdit | None  # edits since `previous`
+    previous: Analysis | None
+    options: Options | None  # None: not analysed (disabled, or `skipped` says why)
+    skipped: str | None
+    version: int | None
+    path: str  # the file as the project index names it ("" when none)
+    project: IndexView | None  # read-only: the worker never changes the index
+    generation: int  # the index generation `project` shows (-1: no index)
+
+    def run(self) -> Analysis:
+        if self.options is None:
+            # Checked before any parse: a 10 MB buffer is never parsed.
+            return Analysis([], skipped=self.skipped)
+        if self.tree is None:
+            self.tree = syntax.parse(self.source)
+        previous = self.previous
+        if previous is not None and self.pending is not None and previous.skipped is None:
+            return reanalyze(
+                previous,
+                self.source,
+                self.tree,
+                self.pending,
+                self.options,
+                self.project,
+                self.path,
+            )
+        return analyze(self.source, self.tree, self.options, self.project, self.path)

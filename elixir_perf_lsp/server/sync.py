@@ -11,7 +11,7 @@ from elixir_perf_lsp.document import Document, TextChange
 from elixir_perf_lsp.server import project, workspace
 from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
-from elixir_perf_lsp.server.guard import guarded, log_to_client
+from elixir_perf_lsp.server.guard import guarded, guarded_async, log_to_client
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
@@ -19,16 +19,16 @@ if TYPE_CHECKING:
 _pending: dict[str, asyncio.Task[None]] = {}
 
 
-def diagnostics_for(ls: ElixirPerfServer, doc: Document) -> list[types.Diagnostic]:
-    analysis = ls.session.analysis(doc)
+async def diagnostics_for(ls: ElixirPerfServer, doc: Document) -> list[types.Diagnostic]:
+    analysis = await ls.session.analysis(doc)
     project.refresh_stale(ls)  # this buffer's summary may have changed what others call
     return [to_diagnostic(doc, f) for f in analysis.findings]
 
 
-def publish(ls: ElixirPerfServer, doc: Document) -> None:
+async def publish(ls: ElixirPerfServer, doc: Document) -> None:
     from elixir_perf_lsp.server.lifecycle import flush_errors
 
-    diagnostics = diagnostics_for(ls, doc)
+    diagnostics = await diagnostics_for(ls, doc)
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=diagnostics)
     )
@@ -51,7 +51,7 @@ async def _lint_later(ls: ElixirPerfServer, uri: str, delay_ms: int) -> None:
             await asyncio.sleep(delay_ms / 1000)
         doc = ls.session.documents.get(uri)
         if doc is not None:  # closed meanwhile: nothing to say
-            publish(ls, doc)
+            await publish(ls, doc)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -122,8 +122,8 @@ def register(server: ElixirPerfServer) -> None:
             identifier="elixir-perf", inter_file_dependencies=False, workspace_diagnostics=False
         ),
     )
-    @guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
-    def pull(
+    @guarded_async(types.RelatedFullDocumentDiagnosticReport(items=[]))
+    async def pull(
         ls: ElixirPerfServer, params: types.DocumentDiagnosticParams
     ) -> types.DocumentDiagnosticReport:
         doc = ls.session.documents.get(params.text_document.uri)
@@ -132,7 +132,7 @@ def register(server: ElixirPerfServer) -> None:
         result_id = f"{doc.version}:{ls.session.generation}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        items = diagnostics_for(ls, doc)
+        items = await diagnostics_for(ls, doc)
         from elixir_perf_lsp.server.lifecycle import flush_errors
 
         flush_errors(ls)

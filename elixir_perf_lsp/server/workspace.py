@@ -45,6 +45,7 @@ from elixir_perf_lsp.engine import analyze
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.fileio import Unreadable, read_source
 from elixir_perf_lsp.project.build import index_key
+from elixir_perf_lsp.project.index import IndexView
 from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
@@ -150,8 +151,12 @@ def _readable(ls: ElixirPerfServer, path: Path, source: bytes) -> bool:
     return True
 
 
-def analyse_file(ls: ElixirPerfServer, uri: str, path: Path) -> ScannedFile | None:
-    """The file's findings from disk, or None when it is excluded or unreadable."""
+def analyse_file(
+    ls: ElixirPerfServer, uri: str, path: Path, project: IndexView | None
+) -> ScannedFile | None:
+    """The file's findings from disk, or None when it is excluded or unreadable.
+    `project`: a view of the project index taken on the event loop (this may run in
+    a worker thread, which must not read the index while it changes)."""
     resolved = ls.session.resolve(uri)
     if resolved.excludes(path):
         return None
@@ -163,7 +168,6 @@ def analyse_file(ls: ElixirPerfServer, uri: str, path: Path) -> ScannedFile | No
     if not _readable(ls, path, source):
         return None
     # A closed file's disk copy is what the project index holds for it, too.
-    project = ls.session.project
     analysis = analyze(source, options=resolved.options, project=project, path=index_key(path))
     for message in analysis.rule_errors:
         ls.session.report_error(f"elixir-perf: {message}")
@@ -191,7 +195,26 @@ def _publish(
 
 def _update(ls: ElixirPerfServer, state: WorkspaceState, uri: str, path: Path) -> bool:
     """Analyse `uri` from disk and report it; False when it is excluded or unreadable."""
-    scanned = analyse_file(ls, uri, path)
+    return _record(ls, state, uri, analyse_file(ls, uri, path, _project_view(ls)))
+
+
+async def _update_off_loop(
+    ls: ElixirPerfServer, state: WorkspaceState, uri: str, path: Path
+) -> bool:
+    """`_update` with the reading and analysing in a worker thread: one slow file
+    (up to the time budget) must not hold up edits and requests meanwhile."""
+    view = _project_view(ls)
+    return _record(ls, state, uri, await asyncio.to_thread(analyse_file, ls, uri, path, view))
+
+
+def _project_view(ls: ElixirPerfServer) -> IndexView | None:
+    index = ls.session.project
+    return index.view() if index is not None else None
+
+
+def _record(
+    ls: ElixirPerfServer, state: WorkspaceState, uri: str, scanned: ScannedFile | None
+) -> bool:
     if scanned is None:
         state.files.pop(uri, None)
         _publish(ls, state, uri, [])
@@ -281,10 +304,9 @@ async def _scan(ls: ElixirPerfServer, state: WorkspaceState) -> None:
                 break
             uri = from_fs_path(str(path)) or path.as_uri()
             seen.add(uri)
-            if not _is_open(ls, uri, path) and _update(ls, state, uri, path):
+            if not _is_open(ls, uri, path) and await _update_off_loop(ls, state, uri, path):
                 checked += 1
             progress.report(done, len(paths))
-            await asyncio.sleep(0)  # let edits and requests through between files
         else:
             for uri in set(state.files) - seen:  # deleted since the last scan
                 del state.files[uri]

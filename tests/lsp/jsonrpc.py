@@ -28,6 +28,8 @@ class RawServer:
         self._next_id = 0
         self._inbox: Queue[dict[str, Any] | None] = Queue()
         self.notifications: list[dict[str, Any]] = []
+        # Ids of the responses received, in arrival order.
+        self.answered: list[Any] = []
         threading.Thread(target=self._reader, daemon=True).start()
 
     def _reader(self) -> None:
@@ -46,7 +48,10 @@ class RawServer:
                 if name.lower() == "content-length":
                     length = int(value)
             assert length is not None
-            self._inbox.put(json.loads(stdout.read(length)))
+            message = json.loads(stdout.read(length))
+            if "id" in message and "method" not in message:
+                self.answered.append(message["id"])
+            self._inbox.put(message)
 
     def send(self, message: dict[str, Any]) -> None:
         body = json.dumps({"jsonrpc": "2.0", **message}).encode()
@@ -63,6 +68,10 @@ class RawServer:
         self._next_id += 1
         ident = self._next_id
         self.send({"id": ident, "method": method, "params": params})
+        return self.wait_for_id(ident, method, timeout)
+
+    def wait_for_id(self, ident: Any, method: str = "", timeout: float = 20) -> dict[str, Any]:
+        """The response with id `ident`, answering server requests meanwhile."""
         while True:
             try:
                 message = self._inbox.get(timeout=timeout)

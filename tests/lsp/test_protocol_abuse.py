@@ -227,3 +227,116 @@ def test_serve_accepts_the_stdio_flag_clients_append() -> None:
     result = raw.initialize()
     assert "capabilities" in result["result"]
     assert raw.close() == 0
+
+
+# --- framing and JSON-RPC rules (issue 20): each used to wedge or leave the client waiting
+
+
+def _write(raw: RawServer, data: bytes) -> None:
+    assert raw.proc.stdin is not None
+    raw.proc.stdin.write(data)
+    raw.proc.stdin.flush()
+
+
+def _body(message: dict[str, object]) -> bytes:
+    import json
+
+    return json.dumps({"jsonrpc": "2.0", **message}).encode()
+
+
+def test_a_wrong_content_length_is_survived() -> None:
+    raw = RawServer()
+    raw.initialize()
+    probe = _body({"method": "$/probe", "params": {}})
+    _write(raw, b"Content-Length: %d\r\n\r\n" % (len(probe) + 40) + probe)  # too long
+    _write(raw, b"Content-Length: 7\r\n\r\n" + probe)  # too short
+    assert alive(raw)
+    assert raw.close() == 0
+
+
+def test_a_negative_content_length_is_survived() -> None:
+    raw = RawServer()
+    raw.initialize()
+    _write(raw, b"Content-Length: -5\r\n\r\n" + _body({"method": "$/probe", "params": {}}))
+    assert alive(raw)
+    assert raw.close() == 0
+
+
+def test_header_names_are_case_insensitive_and_lf_only_lines_accepted() -> None:
+    raw = RawServer()
+    raw.initialize()
+    body = _body({"id": 77, "method": "elixirPerf/documentState", "params": {"uri": URI}})
+    _write(raw, b"content-length: %d\n\n" % len(body) + body)
+    body = _body({"id": 78, "method": "elixirPerf/documentState", "params": {"uri": URI}})
+    _write(raw, b"CONTENT-LENGTH: %d\r\n\r\n" % len(body) + body)
+    assert "result" in raw.wait_for_id(77) and "result" in raw.wait_for_id(78)
+    assert alive(raw)
+    assert raw.close() == 0
+
+
+def test_a_huge_content_length_is_refused_without_allocating_it() -> None:
+    raw = RawServer()
+    raw.initialize()
+    _write(raw, b"Content-Length: 99999999999999\r\n\r\n" + _body({"method": "$/x", "params": {}}))
+    assert alive(raw)
+    assert raw.close() == 0
+
+
+def test_exit_is_obeyed_after_a_bad_frame() -> None:
+    raw = RawServer()
+    raw.initialize()
+    _write(raw, b"Content-Length: 9999\r\n\r\n{")
+    raw.send({"method": "exit"})
+    assert raw.proc.wait(timeout=20) == 1
+
+
+def _error_code(reply: dict[str, object]) -> object:
+    error = reply.get("error")
+    return error.get("code") if isinstance(error, dict) else None
+
+
+def test_undecodable_params_get_invalid_params() -> None:
+    raw = RawServer()
+    raw.initialize()
+    open_doc(raw)
+    bad_hover = {"textDocument": {"uri": URI}, "position": {"line": -1, "character": 0}}
+    assert _error_code(raw.request("textDocument/hover", bad_hover)) == -32602
+    assert _error_code(raw.request("textDocument/codeAction", None)) == -32602
+    assert _error_code(raw.request("textDocument/diagnostic", {})) == -32602
+    assert alive(raw)
+    assert raw.close() == 0
+
+
+def test_requests_before_initialize_get_server_not_initialized() -> None:
+    raw = RawServer()
+    hover = {"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}}
+    assert _error_code(raw.request("textDocument/hover", hover)) == -32002
+    open_doc(raw)  # a notification before initialize is dropped
+    raw.initialize()
+    assert state(raw) is None
+    assert raw.close() == 0
+
+
+def test_a_second_initialize_is_an_invalid_request() -> None:
+    raw = RawServer()
+    raw.initialize()
+    again = raw.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    assert _error_code(again) == -32600
+    assert alive(raw)
+    assert raw.close() == 0
+
+
+def test_a_batch_gets_invalid_request_answers() -> None:
+    raw = RawServer()
+    raw.initialize()
+    batch = [
+        {"jsonrpc": "2.0", "id": 501, "method": "elixirPerf/documentState", "params": {}},
+        {"jsonrpc": "2.0", "method": "$/probe", "params": {}},
+    ]
+    import json
+
+    body = json.dumps(batch).encode()
+    _write(raw, b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    reply = raw.wait_for_id(501)
+    assert _error_code(reply) == -32600
+    assert raw.close() == 0
