@@ -104,7 +104,7 @@ def test_recursion_and_cycles_end_and_the_chain_is_named() -> None:
 end
 """
     findings = analyze(source, options=EVERY).findings
-    assert findings_at(findings, source) == {8: ["EP602"], 11: ["EP602"]}
+    assert findings_at(findings, source) == {8: ["EP604"], 11: ["EP604"]}
     assert "through `A.ping/1`, `A.pong/1`" not in findings[1].message
     assert "(through `ping/1`, `pong/1`)" in findings[1].message
 
@@ -145,8 +145,8 @@ end
     source = files["/p/lib/b.ex"]
     found = analyze(source, options=EVERY, project=index.view(), path="/p/lib/b.ex").findings
     assert findings_at(found, source) == {
-        5: ["EP602"],
-        6: ["EP602"],
+        5: ["EP604"],
+        6: ["EP604"],
         7: ["EP401"],
         8: ["EP401"],
     }
@@ -212,7 +212,7 @@ def test_the_shop_controller_is_judged_with_its_contexts() -> None:
     # get_user! in Enum.map, a defdelegate reaching `DB.get_by` (alias Repo, as: DB),
     # and ping/1 reaching a read through a cycle. Not: a query builder, update_all,
     # a transaction, a literal two-element list, chunks, a pure helper.
-    assert findings_at(found, source) == {5: ["EP602"], 6: ["EP602"], 18: ["EP602"]}
+    assert findings_at(found, source) == {5: ["EP604"], 6: ["EP604"], 18: ["EP604"]}
     assert "`Shop.Accounts.get_user!/1` runs `Repo.get!/2`" in found[0].message
     assert "through `Shop.Accounts.Profiles.load/1`" in found[1].message
 
@@ -232,9 +232,9 @@ def test_check_on_one_controller_sees_the_context_module() -> None:
     assert result.returncode == 1, result.stderr
     data = json.loads(result.stdout)
     assert [(d["code"], d["location"]["row"]) for d in data] == [
-        ("EP602", 5),
-        ("EP602", 6),
-        ("EP602", 18),
+        ("EP604", 5),
+        ("EP604", 6),
+        ("EP604", 18),
     ]
     related = data[0]["related"][0]
     assert related["filename"] == "tests/fixtures/projects/shop/lib/shop/accounts.ex"
@@ -290,7 +290,7 @@ end
     assert ("Outer.Store", "get", 1) in summary.functions
     assert ("Outer.Store", "get", 2) in summary.functions
     assert not any(key[1] == "to_string" for key in summary.functions)
-    assert findings_at(analyze(source, options=EVERY).findings, source) == {5: ["EP602"]}
+    assert findings_at(analyze(source, options=EVERY).findings, source) == {5: ["EP604"]}
 
 
 def test_an_analysis_reads_the_index_and_never_changes_it() -> None:

@@ -11,14 +11,9 @@ Not flagged: a read over `Enum.chunk_every`/`Stream.chunk_every` batches (one
 query per batch is the fix, not the problem), reads in a transaction body,
 receive loops, and repos reached through a variable.
 
-Across functions and modules: a loop whose body calls a project function that
-performs a read itself or through further calls (`Enum.each(attrs,
-&create_activity/1)` where `create_activity/1` calls `Repo.insert/1`, or a
-controller mapping `&Accounts.get_user!/1` over ids) is reported at the call,
-naming the chain, with the underlying repo call as related information. `check`
-indexes the whole mix project (umbrella apps included, `deps/` not) for this;
-functions that only build a query, batch (`insert_all`, `update_all`,
-`delete_all`) or wrap their work in `Repo.transaction`/`Ecto.Multi` do not count.
+Reads behind a project function (a loop calling `Accounts.get_user!/1`, which calls
+`Repo.get!/2`) are EP604's, which is opt-in: on real projects few of them were worth
+changing.
 
 ## Why is this bad?
 This is the N+1 query: one query for the list, then one more per element, each
@@ -112,10 +107,6 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
-    effect="db_read",
-    through_call_advice=(
-        "one query per element (N+1); load the rows for all elements in one query (`where: x.id in ^ids`, a `join`, or `preload` on the list) and look them up in a map"
-    ),
     bad=(
         Example(
             "def with_authors(posts) do\n"

@@ -60,8 +60,8 @@ async def test_only_the_caller_open_gets_cross_module_findings_then_follows_the_
         )
     )
     await wait_until(lambda: bool(progress_ends(client)))
-    await wait_until(lambda: ("EP602", 4) in codes(client, controller))
-    assert codes(client, controller) == [("EP602", 4), ("EP602", 5), ("EP602", 17)]
+    await wait_until(lambda: ("EP604", 4) in codes(client, controller))
+    assert codes(client, controller) == [("EP604", 4), ("EP604", 5), ("EP604", 17)]
     first = client.diagnostics[controller][0]
     assert "`Shop.Accounts.get_user!/1` runs `Repo.get!/2`" in first.message
     assert first.related_information is not None
@@ -80,12 +80,12 @@ async def test_only_the_caller_open_gets_cross_module_findings_then_follows_the_
             [types.FileEvent(uri(accounts), types.FileChangeType.Changed)]
         )
     )
-    await wait_until(lambda: ("EP602", 4) not in codes(client, controller))
-    assert codes(client, controller) == [("EP602", 5), ("EP602", 17)]
+    await wait_until(lambda: ("EP604", 4) not in codes(client, controller))
+    assert codes(client, controller) == [("EP604", 5), ("EP604", 17)]
 
     # An open buffer wins over its disk copy: opening accounts.ex with the query
     # back brings the finding back, before anything is saved.
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(accounts), "elixir", 1, text))
     )
-    await wait_until(lambda: ("EP602", 4) in codes(client, controller))
+    await wait_until(lambda: ("EP604", 4) in codes(client, controller))
