@@ -1,8 +1,9 @@
 """Loops whose body calls a project function that performs a costly effect.
 
-The rules that own an effect kind (`Rule.effect`: EP601 writes, EP602 reads,
-EP401 appending file writes) see the repo call or the file write only when it is
-spelled inside the loop. Here each call site of the analysed file (a call, a
+The rules that own an effect kind (`Rule.effect`: EP601 writes, EP604 reads,
+EP401 appending file writes) match, by their own patterns, only a repo call or a
+file write spelled inside the loop (EP604 has none: reads spelled there are
+EP602's). Here each call site of the analysed file (a call, a
 pipeline stage or a capture like `&create_activity/1`) that may reach a project
 function is resolved through the index; when the callee performs the effect,
 itself or through further calls, and the site runs once per element of a
