@@ -69,6 +69,13 @@ def relint_all(ls: ElixirPerfServer) -> None:
         schedule_lint(ls, uri, 0)
 
 
+def _result_id(ls: ElixirPerfServer, doc: Document) -> str:
+    """What a pulled report depends on: the text, the settings and (findings across
+    modules) the project index."""
+    index = ls.session.project
+    return f"{doc.version}:{ls.session.generation}:{index.generation if index else -1}"
+
+
 def _change(change: types.TextDocumentContentChangeEvent) -> TextChange:
     if isinstance(change, types.TextDocumentContentChangePartial):
         r = change.range
@@ -129,10 +136,10 @@ def register(server: ElixirPerfServer) -> None:
         doc = ls.session.documents.get(params.text_document.uri)
         if doc is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{doc.version}:{ls.session.generation}"
-        if params.previous_result_id == result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        if params.previous_result_id == _result_id(ls, doc) and ls.session.current(doc.uri):
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=_result_id(ls, doc))
         items = await diagnostics_for(ls, doc)
+        result_id = _result_id(ls, doc)  # after: the analysis may have moved the index on
         from elixir_perf_lsp.server.lifecycle import flush_errors
 
         flush_errors(ls)

@@ -4,6 +4,7 @@ and follow edits of the callee's file."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -89,3 +90,63 @@ async def test_only_the_caller_open_gets_cross_module_findings_then_follows_the_
         types.DidOpenTextDocumentParams(types.TextDocumentItem(uri(accounts), "elixir", 1, text))
     )
     await wait_until(lambda: ("EP604", 4) in codes(client, controller))
+
+    # Closing the buffer puts the disk copy (no query) back in the index.
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri(accounts)))
+    )
+    await wait_until(lambda: ("EP604", 4) not in codes(client, controller))
+
+
+async def test_a_pull_client_gets_the_findings_across_modules_once_the_index_is_ready(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root)
+    pull_caps = caps()
+    assert pull_caps.text_document is not None
+    pull_caps.text_document.diagnostic = types.DiagnosticClientCapabilities()
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        pass
+
+    await client.initialize_session(
+        types.InitializeParams(capabilities=pull_caps, root_uri=uri(root))
+    )
+    controller = uri(root / CONTROLLER)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(
+                controller, "elixir", 1, (root / CONTROLLER).read_text(encoding="utf-8")
+            )
+        )
+    )
+    await wait_until(lambda: bool(progress_ends(client)))
+    params = types.DocumentDiagnosticParams(types.TextDocumentIdentifier(controller))
+    first = await client.text_document_diagnostic_async(params)
+    assert isinstance(first, types.RelatedFullDocumentDiagnosticReport)
+    # Whatever the first answer held, the same version of the same buffer must not be
+    # "unchanged" when the index has changed what it says since.
+    accounts = root / ACCOUNTS
+    text = accounts.read_text(encoding="utf-8")
+    accounts.write_text(text.replace("Repo.get!(User, id)", "%User{id: id}"), encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri(accounts), types.FileChangeType.Changed)]
+        )
+    )
+
+    async def lines_now() -> list[int]:
+        params.previous_result_id = first.result_id
+        report = await client.text_document_diagnostic_async(params)
+        if isinstance(report, types.RelatedUnchangedDocumentDiagnosticReport):
+            return [d.range.start.line for d in first.items if d.code == "EP604"]
+        return [d.range.start.line for d in report.items if d.code == "EP604"]
+
+    assert 4 in [d.range.start.line for d in first.items if d.code == "EP604"]
+    for _ in range(200):
+        if 4 not in await lines_now():
+            break
+        await asyncio.sleep(0.05)
+    assert await lines_now() == [5, 17]
