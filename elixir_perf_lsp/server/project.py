@@ -43,6 +43,7 @@ from elixir_perf_lsp.project.build import (
 )
 from elixir_perf_lsp.project.index import ProjectIndex
 from elixir_perf_lsp.project.summary import FileSummary
+from elixir_perf_lsp.server import workspace
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 from elixir_perf_lsp.server.workspace import Progress
 
@@ -63,10 +64,10 @@ _updates: set[asyncio.Task[None]] = set()
 
 
 def start_indexing(ls: ElixirPerfServer) -> None:
-    workspace = ls.session.workspace_root
-    if workspace is None or ls.session.project is not None or ls in _tasks:
+    folder = ls.session.workspace_root
+    if folder is None or ls.session.project is not None or ls in _tasks:
         return
-    root = project_root(workspace)
+    root = project_root(folder)
     if root is None:
         return  # not a mix project: as with `check`, each file is its own project
     task = asyncio.ensure_future(_build(ls, root))
@@ -105,6 +106,10 @@ async def _build(ls: ElixirPerfServer, root: Path) -> None:
         from elixir_perf_lsp.server.sync import relint_all
 
         relint_all(ls)
+        if workspace.enabled(ls):
+            # Closed files scanned before the index was ready lack their findings
+            # across modules: scan again (once, at start-up).
+            workspace.start_scan(ls)
     finally:
         progress.end(outcome)
 

@@ -173,7 +173,9 @@ def analyse_file(
         ls.session.report_error(f"elixir-perf: {message}")
     doc = Document(uri, source, None, ls.session.encoding)
     stamp = snapshot.stamp
-    result_id = f"{ls.session.generation}:{stamp[0]}:{stamp[1]}"
+    # Findings across modules depend on the project index too.
+    index_generation = project.generation if project is not None else -1
+    result_id = f"{ls.session.generation}:{index_generation}:{stamp[0]}:{stamp[1]}"
     diagnostics = [to_diagnostic(doc, f) for f in analysis.findings]
     return ScannedFile(path, stamp, diagnostics, result_id)
 

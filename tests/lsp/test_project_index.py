@@ -150,3 +150,35 @@ async def test_a_pull_client_gets_the_findings_across_modules_once_the_index_is_
             break
         await asyncio.sleep(0.05)
     assert await lines_now() == [5, 17]
+
+
+async def test_closed_files_get_findings_across_modules_with_workspace_diagnostics(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root)
+    # The scan reaches the controller first and the index takes a while (many files):
+    # the controller is analysed before the index is ready, and must be again after.
+    first = root / "lib" / "a_user_controller.ex"
+    (root / CONTROLLER).rename(first)
+    for n in range(300):
+        filler = root / "lib" / "filler" / f"f{n}.ex"
+        filler.parent.mkdir(exist_ok=True)
+        body = "".join(f"  def f{k}(x), do: g(x, {k})\n" for k in range(100))
+        filler.write_text(f"defmodule Filler{n} do\n{body}end\n")
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        pass
+
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps(),
+            initialization_options={"elixirPerf": {"workspaceDiagnostics": True}},
+            root_uri=uri(root),
+        )
+    )
+    controller = uri(first)
+    # Nothing is open: the controller is reported from disk, with the index once built.
+    await wait_until(lambda: ("EP604", 4) in codes(client, controller))
+    assert codes(client, controller) == [("EP604", 4), ("EP604", 5), ("EP604", 17)]
