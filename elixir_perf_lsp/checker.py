@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,8 @@ from elixir_perf_lsp.config import (
     resolve_for_file,
 )
 from elixir_perf_lsp.engine import Analysis, Finding, Options, analyze
-from elixir_perf_lsp.engine.fixes import fix_all
+from elixir_perf_lsp.engine.fixes import apply_edits, fix_all, pick_fixes
+from elixir_perf_lsp.engine.suppress_findings import suppression_edits
 from elixir_perf_lsp.fileio import (
     NotWritten,
     Snapshot,
@@ -39,7 +41,7 @@ from elixir_perf_lsp.project.index import IndexView
 from elixir_perf_lsp.project.summary import CallRef, FileSummary
 
 EXTENSIONS = (".ex", ".exs")
-_SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
+SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class CheckSettings:
     fix: bool = False
     unsafe_fixes: bool = False
     diff: bool = False
+    # Insert a suppression comment for every finding (`--add-suppressions`).
+    add_suppressions: bool = False
+    # Hand the final text back in the result (`--format full` shows source lines).
+    keep_source: bool = False
 
 
 @dataclass
@@ -66,6 +72,10 @@ class FileResult:
     # the file alone could not resolve (see `Analysis.unresolved`).
     summary: FileSummary | None = None
     unresolved: tuple[CallRef, ...] = ()
+    # Fixes applied (or, with `--diff`, that would be), per rule code.
+    fixed_codes: dict[str, int] = field(default_factory=dict)
+    suppressed: int = 0  # findings given a suppression comment
+    source: bytes | None = None  # the final text, when `keep_source` asked for it
 
 
 class Candidate(NamedTuple):
@@ -105,7 +115,7 @@ def _walk(root: Path, cli: Layer, config_override: Path | None) -> Iterator[Path
     excludes = cli.exclude
     found: list[Path] = []
     for directory, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.endswith(EXTENSIONS):
                 path = Path(directory) / name
@@ -170,8 +180,17 @@ def check_file(
     def run(data: bytes) -> list[Finding]:
         return analysis_of(data).findings
 
+    fixed_codes: Counter[str] = Counter()
+
+    def run_counting(data: bytes) -> list[Finding]:
+        # fix_all applies every fix pick_fixes chooses from each round's findings.
+        findings = run(data)
+        chosen = {id(fix) for fix in pick_fixes(findings, settings.unsafe_fixes)}
+        fixed_codes.update(f.code for f in findings if f.fix is not None and id(f.fix) in chosen)
+        return findings
+
     if settings.fix or settings.diff:
-        new_source, applied = fix_all(source, run, unsafe=settings.unsafe_fixes)
+        new_source, applied = fix_all(source, run_counting, unsafe=settings.unsafe_fixes)
         if applied and _breaks_parse(source, new_source):
             result.errors.append(
                 f"{filename}: fixes would leave code that does not parse; file left unchanged"
@@ -180,15 +199,21 @@ def check_file(
             if settings.diff:
                 result.diff = _unified_diff(filename, source, new_source)
                 result.fixed = applied
+                result.fixed_codes = dict(fixed_codes)
             elif snapshot is None or _write(result, path, snapshot, new_source, tree):
                 result.fixed = applied
+                result.fixed_codes = dict(fixed_codes)
                 source = new_source
+    if settings.add_suppressions and snapshot is not None:
+        source = _add_suppressions(result, path, snapshot, analysis_of(source).findings, tree)
     analysis = analysis_of(source)
     result.rule_errors = [e for e in analysis.rule_errors if e != analysis.skipped]
     if analysis.skipped:
         result.notices.append(f"{filename}: {analysis.skipped}")
     result.findings = locate(filename, source, analysis.findings)
     result.summary, result.unresolved = analysis.summary, analysis.unresolved
+    if settings.keep_source:
+        result.source = source
     if stdin is not None and settings.fix and not settings.diff:
         result.diff = source.decode("utf-8", "surrogatepass")  # the fixed text, for stdout
     return result
@@ -211,6 +236,33 @@ def _resolve(path: Path, settings: CheckSettings) -> Resolved:
     if isinstance(cached, ConfigError):
         raise cached
     return cached
+
+
+def _add_suppressions(
+    result: FileResult,
+    path: Path | str,
+    snapshot: Snapshot,
+    findings: list[Finding],
+    tree: Path | None,
+) -> bytes:
+    """Write a suppression comment above each finding; returns the text now on disk."""
+    source = snapshot.data
+    placement = suppression_edits(source, syntax.parse(source).root_node, findings)
+    for line in placement.left:
+        result.notices.append(
+            f"{result.filename}:{line}: no room for a suppression comment "
+            "(the line is inside a string or already carries a comment); still reported"
+        )
+    if not placement.edits:
+        return source
+    new_source = apply_edits(source, placement.edits)
+    if _breaks_parse(source, new_source):
+        result.errors.append(f"{result.filename}: suppressions would break the parse; unchanged")
+        return source
+    if not _write(result, path, snapshot, new_source, tree):
+        return source
+    result.suppressed = placement.suppressed
+    return new_source
 
 
 def _unfit(source: bytes) -> str | None:

@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find and fix performance footguns in Elixir code.",
     )
     parser.add_argument("--version", action="version", version=f"elixir-perf-lsp {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", help="what to do")
 
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")
     transport = serve.add_mutually_exclusive_group()
@@ -34,8 +34,58 @@ def build_parser() -> argparse.ArgumentParser:
     transport.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead of stdio")
 
     check = sub.add_parser("check", help="lint files and directories")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    _check_arguments(check)
+
+    rules = sub.add_parser("rules", help="list the rules")
+    rules.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default: text)"
+    )
+
+    explain = sub.add_parser(
+        "explain", help="show a rule's documentation and where the project's config turns it off"
+    )
+    explain.add_argument("rule", metavar="CODE|NAME", help="a rule code (EP101) or name")
+    explain.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the config file whose per-file-ignores to show (default: the nearest "
+        ".elixir-perf.toml upward from the current directory)",
+    )
+    return parser
+
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
+    from elixir_perf_lsp.output.formats import FORMATS
+
+    check.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files and directories to check (default: .); `-` reads stdin",
+    )
+    check.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=FORMATS,
+        default="concise",
+        metavar="FORMAT",
+        help=f"how findings are printed: {', '.join(FORMATS)} "
+        "(default: concise; `text` is its old name)",
+    )
+    check.add_argument(
+        "--output-file",
+        type=Path,
+        metavar="FILE",
+        help="write the report to FILE instead of stdout",
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print a count per rule, with how many are fixable, instead of each finding",
+    )
     check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     check.add_argument(
         "--unsafe-fixes",
@@ -44,13 +94,70 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--diff", action="store_true", help="print fixes as a diff, change nothing")
     check.add_argument(
-        "--select", type=_codes, metavar="CODES", help="comma-separated codes or prefixes"
+        "--show-fixes",
+        action="store_true",
+        help="list the fixes applied (with --fix), that would be applied (with --diff), "
+        "or that --fix would apply, per file and rule, on stderr",
     )
-    check.add_argument("--ignore", type=_codes, metavar="CODES", default=())
-    check.add_argument("--extend-select", type=_codes, metavar="CODES", default=())
-    check.add_argument("--config", type=Path, metavar="FILE", help="use this config file")
-    check.add_argument("--target-elixir", metavar="X.Y")
-    check.add_argument("--target-otp", metavar="N")
+    exits = check.add_mutually_exclusive_group()
+    exits.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when findings are left (errors still exit 2)",
+    )
+    exits.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 when --fix changed a file, even if no findings are left",
+    )
+    check.add_argument(
+        "--add-suppressions",
+        action="store_true",
+        help="insert a disable comment (with a `-- TODO: reason` to fill in) above every "
+        "finding, so a legacy codebase starts clean and only new code is held to the rules",
+    )
+    check.add_argument(
+        "--watch",
+        action="store_true",
+        help="check again whenever a checked file or a config file changes (Ctrl-C stops)",
+    )
+    check.add_argument(
+        "--show-settings",
+        metavar="FILE",
+        help="print the configuration that applies to FILE and where each value comes from",
+    )
+    check.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="check only these comma-separated codes or prefixes (replaces the config's select)",
+    )
+    check.add_argument(
+        "--ignore",
+        type=_codes,
+        metavar="CODES",
+        default=(),
+        help="comma-separated codes or prefixes to leave out",
+    )
+    check.add_argument(
+        "--extend-select",
+        type=_codes,
+        metavar="CODES",
+        default=(),
+        help="comma-separated codes or prefixes to check on top of the selection "
+        "(opt-in rules need their exact code)",
+    )
+    check.add_argument(
+        "--config", type=Path, metavar="FILE", help="use this config file for every file"
+    )
+    check.add_argument(
+        "--target-elixir",
+        metavar="X.Y",
+        help="the oldest Elixir the code must run on (fixes use nothing newer)",
+    )
+    check.add_argument(
+        "--target-otp", metavar="N", help="the oldest OTP release the code must run on"
+    )
     check.add_argument(
         "--stdin-filename", metavar="NAME", help="read source from stdin, report as NAME"
     )
@@ -60,13 +167,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply exclude patterns to files named on the command line too",
     )
-
-    rules = sub.add_parser("rules", help="list the rules")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
-
-    explain = sub.add_parser("explain", help="show a rule's documentation")
-    explain.add_argument("rule", metavar="CODE|NAME")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "rules":
         return _rules(args.format)
     if args.command == "explain":
-        return _explain(args.rule)
+        return _explain(args.rule, args.config)
     parser.print_help()
     return EXIT_ERROR
 
@@ -119,13 +219,20 @@ def _rules(fmt: str) -> int:
     return EXIT_CLEAN
 
 
-def _explain(key: str) -> int:
+def _explain(key: str, config: Path | None) -> int:
+    from elixir_perf_lsp.config import ConfigError
     from elixir_perf_lsp.engine.registry import find_rule
+    from elixir_perf_lsp.provenance import per_file_ignores_section
     from elixir_perf_lsp.ruledocs import render_rule
 
     rule = find_rule(key)
     if rule is None:
         sys.stderr.write(f"elixir-perf-lsp: no rule named {key!r} (see `elixir-perf-lsp rules`)\n")
         return EXIT_ERROR
-    sys.stdout.write(render_rule(rule))
+    try:
+        project = per_file_ignores_section(rule.code, config)
+    except ConfigError as exc:
+        sys.stderr.write(f"elixir-perf-lsp: {exc}\n")
+        return EXIT_ERROR
+    sys.stdout.write(render_rule(rule) + project)
     return EXIT_CLEAN

@@ -253,7 +253,7 @@ def layer_from_mapping(
     known = _known_codes()
     values: dict[str, Any] = {}
     for key, value in data.items():
-        line = _line_of(text, key)
+        line = line_of(text, key)
         if key not in keys:
             raise ConfigError(f"unknown key (expected one of {', '.join(keys)})", path, line, key)
         try:
@@ -279,7 +279,7 @@ def layer_from_mapping(
                 bad = next((str(c) for c in value if str(c) in str(exc)), None)
                 if bad is not None:
                     start = text.find("[severity]")
-                    sub = _line_of(text[start:], bad) if start >= 0 else None
+                    sub = line_of(text[start:], bad) if start >= 0 else None
                     if sub is not None:
                         line = text.count("\n", 0, start) + sub
                         key = f"severity.{bad}"
@@ -301,7 +301,7 @@ def _parse_per_file_ignores(
     return tuple((str(glob), parse_codes(codes, known)) for glob, codes in value.items())
 
 
-def _line_of(text: str, key: str) -> int | None:
+def line_of(text: str, key: str) -> int | None:
     pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\])", re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -395,17 +395,30 @@ def find_upward(start: Path, names: Sequence[str]) -> Path | None:
 
 def discover_target(start: Path) -> Target:
     """Target versions from mix.exs, .tool-versions, mise.toml (nearest first)."""
+    (elixir, _), (otp, _) = discover_target_sources(start)
+    return Target(elixir, otp)
+
+
+def discover_target_sources(
+    start: Path,
+) -> tuple[tuple[tuple[int, int] | None, Path | None], tuple[int | None, Path | None]]:
+    """(Elixir version, file it came from), (OTP release, file it came from):
+    `discover_target` with provenance, for `check --show-settings`."""
     elixir: tuple[int, int] | None = None
     otp: int | None = None
+    elixir_from: Path | None = None
+    otp_from: Path | None = None
     mix = find_upward(start, ["mix.exs"])
     if mix is not None:
         elixir = _mix_minimum_elixir(mix)
+        elixir_from = mix if elixir else None
     tools = find_upward(start, [".tool-versions", "mise.toml", ".mise.toml"])
     if tools is not None:
         tool_elixir, tool_otp = _tool_versions(tools)
-        elixir = elixir or tool_elixir
-        otp = tool_otp
-    return Target(elixir, otp)
+        if elixir is None and tool_elixir is not None:
+            elixir, elixir_from = tool_elixir, tools
+        otp, otp_from = tool_otp, (tools if tool_otp is not None else None)
+    return (elixir, elixir_from), (otp, otp_from)
 
 
 def _mix_minimum_elixir(path: Path) -> tuple[int, int] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -24,7 +25,6 @@ from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.output.records import LocatedFinding
-from elixir_perf_lsp.output.render import render_json, render_text
 from elixir_perf_lsp.project.build import (
     build_index,
     index_for,
@@ -73,7 +73,48 @@ def run_check(args: argparse.Namespace) -> int:
     if args.config is not None and not args.config.is_file():
         sys.stderr.write(f"elixir-perf-lsp: config file {args.config} not found\n")
         return EXIT_ERROR
-    settings = CheckSettings(cli, args.config, args.fix, args.unsafe_fixes, args.diff)
+    conflict = _conflicting_flags(args)
+    if conflict:
+        sys.stderr.write(f"elixir-perf-lsp: {conflict}\n")
+        return EXIT_ERROR
+    if args.show_settings is not None:
+        return _show_settings(args, cli)
+    if not args.watch:
+        return _check_once(args, cli)
+    from elixir_perf_lsp.commands.watch import project_files, stamps, watch
+
+    try:
+        return watch(
+            lambda: _check_once(args, cli),
+            lambda: stamps(args.paths, project_files(args.paths, args.config)),
+        )
+    except KeyboardInterrupt:  # how a watch ends
+        return EXIT_CLEAN
+
+
+def _conflicting_flags(args: argparse.Namespace) -> str | None:
+    stdin = args.stdin_filename is not None or list(args.paths) == ["-"]
+    if args.add_suppressions:
+        for flag, given in (("--fix", args.fix), ("--diff", args.diff), ("--watch", args.watch)):
+            if given:
+                return f"--add-suppressions cannot be combined with {flag}"
+        if stdin:
+            return "--add-suppressions writes files: it cannot read stdin"
+    if args.watch and stdin:
+        return "--watch cannot read stdin"
+    return None
+
+
+def _check_once(args: argparse.Namespace, cli: Layer) -> int:
+    settings = CheckSettings(
+        cli,
+        args.config,
+        args.fix,
+        args.unsafe_fixes,
+        args.diff,
+        add_suppressions=args.add_suppressions,
+        keep_source=args.format == "full" and not args.statistics,
+    )
     results = list(_results(args, settings))
     # A bad config fails every file under it: say so once, not once per file.
     errors = list(dict.fromkeys(e for r in results for e in r.errors))
@@ -86,15 +127,104 @@ def run_check(args: argparse.Namespace) -> int:
             sys.stderr.write(f"elixir-perf-lsp: {notice}\n")
     items = sorted((f for r in results for f in r.findings), key=lambda f: f.sort_key)
     if args.diff or (args.stdin_filename is not None and args.fix):
-        sys.stdout.write("".join(r.diff for r in results))
+        report = "".join(r.diff for r in results)
     else:
-        _emit(args.format, items, args.unsafe_fixes)
+        report = _report(args, results, items)
+    if not _deliver(report, args.output_file):
+        return EXIT_ERROR
+    if args.show_fixes:
+        sys.stderr.write(fixes_listing(results, items, args))
+    if args.add_suppressions:
+        added = sum(r.suppressed for r in results)
+        files = sum(1 for r in results if r.suppressed)
+        sys.stderr.write(f"Added suppressions for {_count(added, ('finding', 'findings'))} ")
+        sys.stderr.write(f"in {_count(files, ('file', 'files'))}.\n")
     _summary(results, items, args)
     if errors:
         return EXIT_ERROR
+    if args.exit_zero:
+        return EXIT_CLEAN
+    if args.exit_non_zero_on_fix and any(r.fixed for r in results):
+        return EXIT_FINDINGS
     if args.diff:
         return EXIT_FINDINGS if any(r.diff for r in results) else EXIT_CLEAN
     return EXIT_FINDINGS if items else EXIT_CLEAN
+
+
+def _report(
+    args: argparse.Namespace, results: list[FileResult], items: list[LocatedFinding]
+) -> str:
+    from elixir_perf_lsp.output import formats, human
+
+    if args.statistics:
+        rows = human.statistics(items, args.unsafe_fixes)
+        if args.format == "json":
+            return json.dumps(rows, indent=2) + "\n"
+        if args.format == "json-lines":
+            return "".join(json.dumps(row) + "\n" for row in rows)
+        return human.render_statistics(rows)
+    sources = {r.filename: r.source for r in results if r.source is not None}
+    return formats.render(args.format, items, args.unsafe_fixes, sources)
+
+
+def _deliver(report: str, output_file: Path | None) -> bool:
+    """The report to stdout, or to `--output-file`; False (said on stderr) if it cannot be written."""
+    if output_file is None:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+        return True
+    try:
+        output_file.write_text(report, encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"elixir-perf-lsp: cannot write {output_file}: {exc.strerror or exc}\n")
+        return False
+    return True
+
+
+def fixes_listing(
+    results: list[FileResult], items: list[LocatedFinding], args: argparse.Namespace
+) -> str:
+    """`--show-fixes`: per file, `2 x EP101 (length-in-guard)`, for the fixes applied
+    (`--fix`), that would be (`--diff`), or that `--fix` would apply (neither)."""
+    from elixir_perf_lsp.engine.registry import find_rule
+    from elixir_perf_lsp.output.human import is_fixable
+
+    per_file: dict[str, Counter[str]] = {}
+    if args.fix or args.diff:
+        for r in results:
+            if r.fixed_codes:
+                per_file[r.filename] = Counter(r.fixed_codes)
+        verb = "Would fix" if args.diff else "Fixed"
+    else:
+        for item in items:
+            if is_fixable(item, args.unsafe_fixes):
+                per_file.setdefault(item.filename, Counter())[item.finding.code] += 1
+        verb = "Fixable with `--fix`" + (" --unsafe-fixes" if args.unsafe_fixes else "")
+    total = sum(sum(c.values()) for c in per_file.values())
+    if not total:
+        return "No fixes to show.\n"
+    lines = [f"{verb}: {_count(total, ('finding', 'findings'))}"]
+    for filename in sorted(per_file):
+        lines.append(f"- {filename}:")
+        for code, n in sorted(per_file[filename].items()):
+            rule = find_rule(code)
+            lines.append(f"    {n} x {code} ({rule.name if rule else code})")
+    return "\n".join(lines) + "\n"
+
+
+def _show_settings(args: argparse.Namespace, cli: Layer) -> int:
+    from elixir_perf_lsp.provenance import render_settings, settings_for
+
+    file = Path(args.show_settings)
+    try:
+        shown = settings_for(file, cli, args.config)
+    except ConfigError as exc:
+        sys.stderr.write(f"elixir-perf-lsp: {exc}\n")
+        return EXIT_ERROR
+    fmt = "json" if args.format == "json" else "text"
+    return (
+        EXIT_CLEAN if _deliver(render_settings(file, shown, fmt), args.output_file) else EXIT_ERROR
+    )
 
 
 def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[FileResult]:
@@ -251,21 +381,12 @@ def _run_jobs(
         yield from pool.map(_check_job, [(job, settings) for job in jobs], chunksize=8)
 
 
-def _emit(fmt: str, items: list[LocatedFinding], show_unsafe: bool) -> None:
-    if fmt == "json":
-        sys.stdout.write(render_json(items))
-    elif fmt == "text":
-        sys.stdout.write(render_text(items, show_unsafe))
-    else:
-        from elixir_perf_lsp.output import ci_formats
-
-        sys.stdout.write(ci_formats.render(fmt, items))
-
-
 def _summary(
     results: list[FileResult], items: list[LocatedFinding], args: argparse.Namespace
 ) -> None:
-    if args.format != "text" or args.diff:
+    from elixir_perf_lsp.output.formats import HUMAN_FORMATS
+
+    if args.format not in HUMAN_FORMATS or args.diff:
         return
     fixed = sum(r.fixed for r in results)
     sys.stderr.write(summary_line(len(results), items, fixed, args.unsafe_fixes) + "\n")

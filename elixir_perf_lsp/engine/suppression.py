@@ -4,17 +4,21 @@
     foo()  # elixir-perf:disable-for-this-line [CODE ...]
     # elixir-perf:disable-for-this-file [CODE ...]
 
-No codes means every rule. Codes may also be rule names.
+No codes means every rule. Codes may also be rule names. Text after ` -- ` is
+the reason, for people: it names no code.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from elixir_perf_lsp.positions import decode
 from elixir_perf_lsp.syntax import Node, comment_spans
 
+# Where the codes end and the reason begins.
+_REASON = re.compile(r"\s--(?:\s|$)")
 _DIRECTIVE = re.compile(
     r"#\s*elixir-perf:disable-for-(?P<scope>next-line|this-line|this-file)\b(?P<codes>[^#]*)"
 )
@@ -42,7 +46,8 @@ def find_suppressions(source: bytes, root: Node) -> list[Suppression]:
         if match is None:
             continue
         scope = match["scope"]
-        codes = frozenset(c.strip(",") for c in match["codes"].split() if c.strip(","))
+        named = _REASON.split(match["codes"], maxsplit=1)[0]
+        codes = frozenset(c.strip(",") for c in named.split() if c.strip(","))
         row = source.count(b"\n", 0, start)  # tree-sitter rows, as findings use
         line = {"next-line": row + 1, "this-line": row, "this-file": -1}[scope]
         found.append(Suppression(scope, line, codes, start, end))
@@ -56,3 +61,10 @@ def suppressed(suppressions: list[Suppression], code: str, name: str, line: int)
             s.used.add(code)
             hit = True
     return hit
+
+
+def directive(scope: str, codes: Sequence[str], reason: str = "") -> str:
+    """The comment text that suppresses `codes` (`scope`: next-line, this-line,
+    this-file), with ` -- reason` when one is given."""
+    text = f"# elixir-perf:disable-for-{scope} {' '.join(codes)}".rstrip()
+    return f"{text} -- {reason}" if reason else text
