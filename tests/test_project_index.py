@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -317,3 +318,28 @@ def test_a_view_keeps_showing_the_index_as_it_was_when_taken() -> None:
     assert index.update(summarise("s.ex", fixed, syntax.parse(fixed).root_node))
     assert len(analyze(caller, options=EVERY, project=view, path="c.ex").findings) == 1
     assert analyze(caller, options=EVERY, project=index.view(), path="c.ex").findings == []
+
+
+def test_add_suppressions_covers_and_counts_findings_across_modules(tmp_path: Path) -> None:
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root)
+    controller = root / "lib" / "shop_web" / "controllers" / "user_controller.ex"
+    text = controller.read_text(encoding="utf-8")
+    # One finding the file alone shows (first pass), three only the index shows.
+    local = "  def empty?(xs), do: length(xs) == 0\n\n  defp render"
+    controller.write_text(text.replace("  defp render", local), encoding="utf-8")
+    target = str(controller.relative_to(root))
+
+    def check(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "elixir_perf_lsp", "check", target, *extra],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    added = check("--add-suppressions")
+    assert "Added suppressions for 4 findings in 1 file." in added.stderr, added.stderr
+    assert controller.read_text(encoding="utf-8").count("elixir-perf:disable") == 4
+    assert check().returncode == 0

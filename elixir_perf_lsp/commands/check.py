@@ -277,7 +277,12 @@ def with_project(
     redo = [jobs[i] for i in again]
     for i, result in zip(again, _run_jobs(redo, settings, project), strict=True):
         # With --fix the first pass already wrote the fixes: keep its account of them.
-        result.fixed, result.diff = results[i].fixed, results[i].diff or result.diff
+        first = results[i]
+        result.fixed, result.diff = first.fixed, first.diff or result.diff
+        result.fixed_codes = first.fixed_codes or result.fixed_codes
+        # --add-suppressions: the first pass commented the findings the file alone
+        # shows, this one those across modules.
+        result.suppressed += first.suppressed
         results[i] = result
     return results
 
