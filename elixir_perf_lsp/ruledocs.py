@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from elixir_perf_lsp.engine.model import FixAvailability
 from elixir_perf_lsp.engine.rule import Rule
+from elixir_perf_lsp.engine.suppression import directive, enable_directive
 
 _FIX_WORDS = {
     FixAvailability.ALWAYS: "Fix is always available.",
@@ -35,7 +36,11 @@ def render_rule(rule: Rule) -> str:
         "## Suppressing",
         "",
         "```elixir",
-        f"# elixir-perf:disable-for-next-line {rule.code}",
+        directive("next-line", [rule.code], "why this one is fine"),
+        "",
+        directive("range", [rule.code], "a reason for the whole block"),
+        "# ...",
+        enable_directive([rule.code]),
         "```",
         "",
     ]

@@ -115,28 +115,50 @@ _CHAIN_TYPES = ("binary_operator",)
 
 @dataclass(frozen=True)
 class LinearQuery:
-    """A query split so that patterns rooted at chain nodes are matched node by node."""
+    """A query split so that patterns rooted at chain nodes are matched node by node.
 
-    rest: Query  # every pattern not rooted at a chain node type
-    rooted: Query  # only the patterns rooted at one
-    roots: Query  # the chain nodes themselves, found without waiting for children
-    has_rooted: bool
+    `rest` holds every pattern not rooted at a chain node type, then (when there
+    are any that are) one pattern per chain node type finding the chain nodes;
+    `rooted` holds the chain-rooted ones. `rest_index`/`rooted_index` map their
+    pattern indices back to the caller's.
+    """
+
+    rest: Query | None
+    rest_index: tuple[int, ...]
+    rooted: Query | None
+    rooted_index: tuple[int, ...]
 
 
-def compile_linear(source: str) -> LinearQuery:
-    """`source` compiled for `linear_matches`; pattern indices are those of `source`."""
-    rest, rooted = compile_query(source), compile_query(source)
-    text = source.encode()
-    head = re.compile(rb"\s*\((?:%s)[\s)]" % b"|".join(k.encode() for k in _CHAIN_TYPES))
-    found = False
-    for index in range(rest.pattern_count):
-        if head.match(text, rest.start_byte_for_pattern(index)):
-            rest.disable_pattern(index)
-            found = True
-        else:
-            rooted.disable_pattern(index)
-    roots = compile_query(" ".join(f"({kind}) @root" for kind in _CHAIN_TYPES))
-    return LinearQuery(rest, rooted, roots, found)
+_CHAIN_HEAD = re.compile(r"\s*\((?:" + "|".join(_CHAIN_TYPES) + r")[\s)]")
+# Complete as soon as the node is entered, so they never wait on a left operand.
+_CHAIN_ROOTS = tuple(f"({kind}) @_chain_root" for kind in _CHAIN_TYPES)
+
+
+def compile_linear(patterns: list[str]) -> LinearQuery:
+    """`patterns` (one top-level pattern each) compiled for `linear_matches`;
+    match indices are positions in `patterns`.
+
+    Each half is compiled from its own patterns only, and the chain nodes are
+    found by the first half's walk: each query costs ~7 ms to compile and each
+    walk a pass over the tree, so there are two of each, not three.
+    """
+    rest_index = tuple(i for i, p in enumerate(patterns) if not _CHAIN_HEAD.match(p))
+    rooted_index = tuple(i for i, p in enumerate(patterns) if _CHAIN_HEAD.match(p))
+    rooted = _compile_exactly([patterns[i] for i in rooted_index])
+    roots = _CHAIN_ROOTS if rooted is not None else ()
+    rest = _compile_exactly([*(patterns[i] for i in rest_index), *roots])
+    return LinearQuery(rest, rest_index, rooted, rooted_index)
+
+
+def _compile_exactly(patterns: list[str]) -> Query | None:
+    if not patterns:
+        return None
+    query = compile_query("\n".join(patterns))
+    if query.pattern_count != len(patterns):
+        # The caller's split disagrees with tree-sitter's: indices would point at
+        # the wrong rules, so refuse rather than misattribute findings.
+        raise ValueError(f"{len(patterns)} patterns given, tree-sitter read {query.pattern_count}")
+    return query
 
 
 def linear_matches(
@@ -145,15 +167,20 @@ def linear_matches(
     """`matches` of the whole query, in time linear in the chains' length: the
     chain-rooted patterns run on each chain node alone (start depth 0), so no
     match waits on another's left operand. Matches are not in document order."""
-    found, cut = matches(query.rest, node, byte_range)
-    if not query.has_rooted:
+    if query.rest is None:
+        return [], False
+    rest, cut = matches(query.rest, node, byte_range)
+    own = len(query.rest_index)
+    found = [(query.rest_index[i], captures) for i, captures in rest if i < own]
+    if query.rooted is None:
         return found, cut
-    roots, _ = matches(query.roots, node, byte_range)
     cursor = QueryCursor(query.rooted, match_limit=MATCH_LIMIT)
     cursor.set_max_start_depth(0)
-    for _index, captures in roots:
-        for root in captures["root"]:
-            found.extend(cursor.matches(root))
+    for index, captures in rest:
+        if index < own:
+            continue
+        for root in captures["_chain_root"]:
+            found.extend((query.rooted_index[i], c) for i, c in cursor.matches(root))
             cut = cut or cursor.did_exceed_match_limit
     return found, cut
 

@@ -89,13 +89,14 @@ def test_a_rule_that_raises_is_skipped_and_the_others_still_report(monkeypatch) 
     import dataclasses
 
     patched = dataclasses.replace(broken, check=explode)
-    combined = analyze_module._combined_query()
-    owners = tuple(patched if r.code == "EP101" else r for r in combined.owners)
-    monkeypatch.setattr(
-        analyze_module,
-        "_combined_query",
-        lambda scope=None: analyze_module._CombinedQuery(combined.query, owners),
-    )
+    original = analyze_module._query_for
+
+    def with_broken_rule(source, options, scope=None):  # type: ignore[no-untyped-def]
+        combined = original(source, options, scope)
+        owners = tuple(patched if r.code == "EP101" else r for r in combined.owners)
+        return analyze_module._CombinedQuery(combined.query, owners)
+
+    monkeypatch.setattr(analyze_module, "_query_for", with_broken_rule)
     result = analyze(("def f(xs) when length(xs) == 0, do: 1\n" + EMPTY_CHECK).encode())
     assert [f.code for f in result.findings] == ["EP102"]
     assert len(result.rule_errors) == 1 and "EP101" in result.rule_errors[0]

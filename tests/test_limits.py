@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import importlib
 import threading
 
@@ -17,6 +18,7 @@ from elixir_perf_lsp.engine.limits import (
     timeout_message,
     too_deep_message,
 )
+from elixir_perf_lsp.query_text import split_patterns
 
 # The module, not the function the package exports under the same name.
 analyze_module = importlib.import_module("elixir_perf_lsp.engine.analyze")
@@ -45,7 +47,7 @@ def test_chain_patterns_match_the_same_as_one_query() -> None:
     root = syntax.parse(source).root_node
     whole = syntax.compile_query(query_text)
     expected = sorted(_spans(syntax.matches(whole, root)[0]))
-    found, cut = syntax.linear_matches(syntax.compile_linear(query_text), root)
+    found, cut = syntax.linear_matches(syntax.compile_linear(split_patterns(query_text)), root)
     assert sorted(_spans(found)) == expected and len(found) == 5 and not cut
 
 
@@ -95,3 +97,23 @@ def test_a_budget_that_is_not_used_up_never_fires_later() -> None:
     with pytest.raises(BudgetExceeded), time_budget(0.05):
         while True:
             pass
+
+
+def test_budgets_share_one_watchdog_thread(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A thread per analysis cost more than analysing a small file on a busy machine.
+    started: list[object] = []
+    original_thread, original_low_level = threading.Thread.start, _thread.start_new_thread
+
+    def counting(self: threading.Thread) -> None:
+        started.append(self)
+        original_thread(self)
+
+    def counting_low_level(function, args):  # type: ignore[no-untyped-def]
+        started.append(function)
+        return original_low_level(function, args)
+
+    monkeypatch.setattr(threading.Thread, "start", counting)
+    monkeypatch.setattr(_thread, "start_new_thread", counting_low_level)
+    for _ in range(20):
+        analyze(b"def f(xs), do: length(xs)\n")
+    assert len(started) <= 1

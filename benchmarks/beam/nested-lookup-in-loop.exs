@@ -14,6 +14,17 @@ defmodule Bench.NestedLookupInLoop do
     Enum.count(users, fn u -> Enum.any?(depts, &(&1.id == u.dept_id and &1.active)) end)
   end
 
+  # the same search through a predicate function (issue 16, item 8): one more call
+  # per comparison, the same O(n·m)
+  def nested_find_pred({users, depts}) do
+    Enum.map(users, fn u ->
+      dept = Enum.find(depts, &in_dept?(&1, u))
+      {u.id, dept.name}
+    end)
+  end
+
+  defp in_dept?(dept, user), do: dept.id == user.dept_id
+
   # fix: index once (inside the timed call), then O(1)-ish lookups -> O(n + m)
   def map_lookup({users, depts}) do
     by_id = Map.new(depts, &{&1.id, &1})
@@ -63,6 +74,17 @@ BenchHelper.compare(
   [
     {"Enum.any? per user", &Bench.NestedLookupInLoop.nested_any/1},
     {"MapSet + member?", &Bench.NestedLookupInLoop.set_lookup/1}
+  ],
+  size_label: "users × depts"
+)
+
+BenchHelper.compare(
+  "`Enum.find(depts, &in_dept?(&1, u))` per user vs `Map.new` once + `Map.fetch!`",
+  [{10, 10}, {1_000, 100}, {1_000, 1_000}, {10_000, 1_000}],
+  setup,
+  [
+    {"Enum.find + predicate fn", &Bench.NestedLookupInLoop.nested_find_pred/1},
+    {"Map.new + Map.fetch!", &Bench.NestedLookupInLoop.map_lookup/1}
   ],
   size_label: "users × depts"
 )

@@ -155,6 +155,8 @@ Commentary)."
      ("elixirPerf.targetOtp" ,(lambda () (elixir-perf-lsp--setting :targetOtp)))
      ("elixirPerf.configFile" ,(lambda () (elixir-perf-lsp--setting :configFile)))
      ("elixirPerf.debounceMs" ,(lambda () (elixir-perf-lsp--setting :debounceMs)))
+     ("elixirPerf.logLevel" ,(lambda () (elixir-perf-lsp--setting :logLevel)))
+     ("elixirPerf.logFile" ,(lambda () (elixir-perf-lsp--setting :logFile)))
      ("elixirPerf.enable" ,(lambda () (elixir-perf-lsp--setting :enable t)) t)))
 
   (lsp-register-client

@@ -1,5 +1,6 @@
 """Atoms created at runtime: `String.to_atom/1` and friends, interpolated atom
-literals and keyword keys (EP801, EP803 split them by where the value comes from)."""
+literals and keyword keys, JSON decoded with `keys: :atoms` (EP801, EP803 split
+them by where the value comes from)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ QUERY = """
   (#any-of? @_function "to_atom" "binary_to_atom" "list_to_atom")) @call
 (quoted_atom (interpolation)) @atom
 (quoted_keyword (interpolation)) @keyword
+(call
+  target: (dot left: (alias) @_decoder right: (identifier) @_decode)
+  (#any-of? @_decoder "Jason" "Poison")
+  (#any-of? @_decode "decode" "decode!")) @decode
 """
 
 
@@ -50,6 +55,8 @@ def atom_creations(captures: Captures) -> Iterator[AtomCreation]:
         yield from _from_call(captures["call"][0])
     elif "atom" in captures:
         yield from _from_atom(captures["atom"][0])
+    elif "decode" in captures:
+        yield from _from_decode(captures["decode"][0])
     elif "keyword" in captures:
         node = captures["keyword"][0]
         yield AtomCreation(
@@ -107,6 +114,31 @@ def _from_call(call: Node) -> Iterator[AtomCreation]:
     )
     advice = f"use `{better}` or map the known values to atoms"
     yield AtomCreation(capture or call, value, _short(subject), advice, fix)
+
+
+def _from_decode(call: Node) -> Iterator[AtomCreation]:
+    """`Jason.decode!(body, keys: :atoms)`: `String.to_atom/1` on every key of `body`
+    (Jason and Poison alike; `keys: :atoms!` uses `String.to_existing_atom/1`)."""
+    args = effective_args(call)
+    if len(args) < 2:
+        return
+    options = strip_parens(args[-1])
+    if options.type == "list" and options.named_child_count == 1:
+        options = options.named_children[0]  # `[keys: :atoms]`
+    if options.type != "keywords":
+        return
+    keys = keyword_value(options, "keys")
+    if keys is None or text(keys) != ":atoms":
+        return
+    module = call_name(call)[0]
+    # No fix: `keys: :atoms!` raises on an unknown key, and the BEAM harness has no
+    # Jason or Poison to prove what else the rewrite changes.
+    advice = (
+        "keep string keys (the default), or use `keys: :atoms!`, which only accepts "
+        "keys that already exist as atoms"
+    )
+    subject = f"{module}.{call_name(call)[1]}(…, keys: :atoms)"
+    yield AtomCreation(call, args[0], subject, advice, None)
 
 
 def _mapped_over(capture: Node) -> Node | None:

@@ -53,6 +53,7 @@ _DECODERS = frozenset(
         ("URI", "decode_query"),
         ("Plug.Conn.Query", "decode"),
         ("Plug.Conn", "read_body"),
+        (None, "read_body"),  # `import Plug.Conn`, as controllers and plugs do
     }
 )
 # Calls that pass their input's content through (so `String.downcase(params["x"])`
@@ -152,7 +153,26 @@ def _identifier(ident: Node, todo: list[Node]) -> bool:
     if value is not None:
         todo.append(value)
         return False
+    matched = _destructured_from(binding)
+    if matched is not None:
+        return call_name(matched) in _DECODERS
     return _bound_to_input(binding, todo)
+
+
+def _destructured_from(binding: Node) -> Node | None:
+    """For `{:ok, body, conn} = read_body(conn)`, the call `body` was matched from."""
+    child = binding
+    for ancestor in ancestors(binding):
+        if ancestor.type == "binary_operator" and operator(ancestor) == "=":
+            if not same_node(ancestor.child_by_field_name("left"), child):
+                return None
+            value = ancestor.child_by_field_name("right")
+            value = strip_parens(value) if value is not None else None
+            return value if value is not None and value.type == "call" else None
+        if ancestor.type not in ("tuple", "list"):
+            return None
+        child = ancestor
+    return None
 
 
 def _bound_to_input(binding: Node, todo: list[Node]) -> bool:

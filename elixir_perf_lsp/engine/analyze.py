@@ -1,13 +1,13 @@
 """Run the enabled rules over one tree.
 
-All rule queries are compiled once into a single query so a file is walked once
-by tree-sitter's C code; each match is handed to the rule owning its pattern.
+The rules that can match a file (by the literals their queries require, see
+`query_text`) are compiled into a single query so the file is walked once by
+tree-sitter's C code; each match is handed to the rule owning its pattern.
 """
 
 from __future__ import annotations
 
 import logging
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -33,8 +33,13 @@ from elixir_perf_lsp.engine.model import Applicability, Edit, Finding, Fix, Seve
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.engine.rule import Rule
-from elixir_perf_lsp.engine.suppression import Suppression, find_suppressions, suppressed
-from elixir_perf_lsp.rules.ep001_unused_suppression import RULE as UNUSED_SUPPRESSION
+from elixir_perf_lsp.engine.suppression import (
+    UNUSED_SUPPRESSION,
+    Suppressions,
+    find_suppressions,
+    unused_suppressions,
+)
+from elixir_perf_lsp.query_text import Prefilter, split_patterns
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.project.index import IndexView
@@ -51,7 +56,7 @@ class Analysis:
     findings: list[Finding]
     # One line per rule that raised; that rule was skipped for the rest of the file.
     rule_errors: list[str] = field(default_factory=list)
-    suppressions: list[Suppression] = field(default_factory=list)
+    suppressions: Suppressions = field(default_factory=Suppressions)
     # What incremental re-analysis reuses: findings before cleaning and suppression,
     # and the top-level forms they were computed over: (start, end, kind), where
     # kind is "def:<name>" for a function clause and "" for anything else.
@@ -74,25 +79,86 @@ class _CombinedQuery:
     owners: tuple[Rule, ...]  # owner of pattern i
 
 
+@dataclass(frozen=True)
+class _Matchable:
+    """A rule with a query, its patterns split out, and what a file needs to match it."""
+
+    rule: Rule
+    patterns: tuple[str, ...]
+    prefilter: Prefilter
+
+
 @cache
-def _combined_query(scope: str | None = None) -> _CombinedQuery:
-    """All rules' patterns in one query (or those of one scope, for incremental runs)."""
+def _matchable() -> tuple[_Matchable, ...]:
     # Rules without a query (EP001) are computed by the engine itself.
-    rules = tuple(r for r in all_rules() if r.query.strip() and (scope is None or r.scope == scope))
-    parts: list[str] = []
-    starts: list[int] = []
-    offset = 0
-    for rule in rules:
-        starts.append(offset)
-        text = rule.query.strip() + "\n"
-        parts.append(text)
-        offset += len(text.encode())
-    query = syntax.compile_linear("".join(parts))
-    owners = tuple(
-        rules[bisect_right(starts, query.rest.start_byte_for_pattern(i)) - 1]
-        for i in range(query.rest.pattern_count)
+    return tuple(
+        _Matchable(r, tuple(split_patterns(r.query)), Prefilter.of(r.query))
+        for r in all_rules()
+        if r.query.strip()
     )
-    return _CombinedQuery(query, owners)
+
+
+# Distinct rule sets compiled before the engine gives up tailoring and compiles
+# every rule once: in a long run (a project, a server with many files open) one
+# query for all costs less than one per combination of tokens.
+SUBSETS_BEFORE_ALL = 4
+_compiled: dict[tuple[str, ...], _CombinedQuery] = {}
+
+
+def _compile(rules: tuple[_Matchable, ...]) -> _CombinedQuery:
+    key = tuple(m.rule.code for m in rules)
+    combined = _compiled.get(key)
+    if combined is None:
+        patterns = [(m.rule, p) for m in rules for p in m.patterns]
+        query = syntax.compile_linear([p for _rule, p in patterns])
+        combined = _CombinedQuery(query, tuple(rule for rule, _p in patterns))
+        _compiled[key] = combined
+    return combined
+
+
+def compile_all_rules() -> None:
+    """Compile every rule's patterns now: before forking workers, so they inherit
+    them, or in a server once the first diagnostics are out."""
+    _compile(_matchable())
+    _compile(_of_scope("file"))
+
+
+def _of_scope(scope: str | None) -> tuple[_Matchable, ...]:
+    return tuple(m for m in _matchable() if scope is None or m.rule.scope == scope)
+
+
+def _query_for(source: bytes, options: Options, scope: str | None = None) -> _CombinedQuery:
+    """A query holding the patterns of every enabled rule (of `scope`, when given)
+    that can match `source`.
+
+    Compiling costs milliseconds per pattern, so a file pays only for rules whose
+    required literals it contains (no `Repo`, no Ecto patterns compiled or run).
+    Once every rule (of the scope) is compiled, that one query serves all files.
+    A scope gets its own query because re-analysis after an edit re-runs the
+    file-scoped rules over the whole file: a query of theirs alone walks less.
+    """
+    everything = _of_scope(scope)
+    full = _compiled.get(tuple(m.rule.code for m in everything))
+    if full is not None:
+        return full
+    if len(_compiled) >= SUBSETS_BEFORE_ALL:
+        return _compile(everything)
+    # Re-analysis after an edit collects twice over the same bytes: scan them once.
+    last = _last_scan.get(scope)
+    if last is not None and last[0] is source and last[1] is options:
+        return last[2]
+    combined = _compile(
+        tuple(
+            m
+            for m in everything
+            if options.selection.enables(m.rule.code) and m.prefilter.can_match(source)
+        )
+    )
+    _last_scan[scope] = (source, options, combined)
+    return combined
+
+
+_last_scan: dict[str | None, tuple[bytes, Options, _CombinedQuery]] = {}
 
 
 def analyze(
@@ -171,10 +237,9 @@ def collect(
         # tree-sitter's matching never ends past 65,535 levels, uninterruptibly.
         return [], [too_deep_message()]
     ctx = Context(source, root, options.target)
-    # Within windows the query visits little, so the one all-rules query serves and
-    # other scopes are filtered here; only a whole-file pass for one scope gets its
-    # own (smaller) query, compiled on first use.
-    combined = _combined_query(scope if windows is None else None)
+    # Within windows the query visits little, so the all-rules query serves and
+    # other scopes are filtered below; a whole-file pass for one scope gets its own.
+    combined = _query_for(source, options, scope if windows is None else None)
     broken: set[str] = set()
     rule_errors: list[str] = []
     raw: list[Finding] = []
@@ -223,7 +288,7 @@ def finish(
         timeout = timeout_message(TIME_BUDGET_SECONDS)
         errors = rule_errors if timeout in rule_errors else [*rule_errors, timeout]
         # Cleaning was cut short: uncleaned findings could sit in broken code, so none.
-        return Analysis([], errors, [], raw, forms or [], skipped or timeout, failed)
+        return Analysis([], errors, Suppressions(), raw, forms or [], skipped or timeout, failed)
 
 
 def _finish(
@@ -243,10 +308,10 @@ def _finish(
         findings = [
             f
             for f in findings
-            if not suppressed(suppressions, f.code, f.name, source.count(b"\n", 0, f.start))
+            if not suppressions.silence(f.code, f.name, source.count(b"\n", 0, f.start), f.start)
         ]
         if options.selection.enables(UNUSED_SUPPRESSION.code):
-            findings.extend(_stale_suppressions(source, suppressions, options))
+            findings.extend(unused_suppressions(source, suppressions, options))
             findings.sort(key=lambda f: (f.start, f.end, f.code))
     forms = form_spans(root) if forms is None else forms
     return Analysis(findings, rule_errors, suppressions, raw, forms, skipped, failed)
@@ -322,54 +387,6 @@ def _container_body(node: syntax.Node) -> syntax.Node | None:
         return None
     last = node.child(node.child_count - 1)
     return last if last is not None and last.type == "do_block" else None
-
-
-def _stale_suppressions(
-    source: bytes, suppressions: list[Suppression], options: Options
-) -> list[Finding]:
-    """Suppressions that silence nothing, or name codes that do not exist (like ruff's RUF100)."""
-    rule = UNUSED_SUPPRESSION
-    known = {r.code: r for r in all_rules()} | {r.name: r for r in all_rules()}
-    severity = options.severity.get(rule.code) or rule.severity
-    out = []
-    for s in suppressions:
-        unknown = sorted(c for c in s.codes if c not in known)
-        enabled = [c for c in s.codes if c in known and options.selection.enables(known[c].code)]
-        unused = sorted(c for c in enabled if known[c].code not in s.used)
-        if unknown:
-            message = f"Unknown rule code in suppression: {', '.join(unknown)}"
-        elif not s.codes and not s.used:
-            message = "Unused suppression: no finding is silenced here"
-        elif unused and len(unused) == len(s.codes):
-            message = f"Unused suppression: {', '.join(unused)} not reported here"
-        elif unused:
-            message = f"Partly unused suppression: {', '.join(unused)} not reported here"
-        else:
-            continue
-        fix = None
-        if not unknown and (not s.codes or len(unused) == len(s.codes)):
-            fix = Fix(
-                "Remove the unused suppression", Applicability.SAFE, (_comment_removal(source, s),)
-            )
-        out.append(Finding(rule.code, rule.name, message, s.start, s.end, severity, fix))
-    return out
-
-
-def _comment_removal(source: bytes, s: Suppression) -> Edit:
-    """Delete the comment; with its whole line when it stands alone."""
-    line_start = max(source.rfind(b"\n", 0, s.start), source.rfind(b"\r", 0, s.start)) + 1
-    before = source[line_start : s.start]
-    if before.strip() == b"":
-        end = s.end
-        if source[end : end + 2] == b"\r\n":
-            end += 2
-        elif source[end : end + 1] in (b"\n", b"\r"):
-            end += 1
-        return Edit(line_start, end, "")
-    start = s.start
-    while start > line_start and source[start - 1 : start] in (b" ", b"\t"):
-        start -= 1
-    return Edit(start, s.end, "")
 
 
 def _starts_within(captures: syntax.Captures, window: tuple[int, int]) -> bool:

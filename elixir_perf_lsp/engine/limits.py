@@ -13,8 +13,11 @@ Three kinds of bound, because three kinds of code run:
 
 from __future__ import annotations
 
+import _thread
 import ctypes
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -87,29 +90,74 @@ _set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
 class _Alarm:
     """Raises BudgetExceeded in the thread that armed it, once, unless disarmed first."""
 
-    def __init__(self, seconds: float) -> None:
-        self._thread = threading.get_ident()
-        self._lock = threading.Lock()
-        self._armed = True
+    def __init__(self, deadline: float) -> None:
+        self.thread = threading.get_ident()
+        self.deadline = deadline
         self.fired = False
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
 
-    def _fire(self) -> None:
-        with self._lock:
-            if self._armed:
-                self.fired = True
-                _set_async_exc(ctypes.c_ulong(self._thread), ctypes.py_object(BudgetExceeded))
 
-    def disarm(self) -> None:
-        self._timer.cancel()
+class _Watchdog:
+    """One thread for every budget in the process.
+
+    A `threading.Timer` per budget started a thread per analysis; on a loaded
+    machine waiting for each to be scheduled cost more than analysing a small
+    file. This thread sleeps until the earliest deadline and is woken only when a
+    new alarm is due before the time it already sleeps until.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._alarms: list[_Alarm] = []
+        self._wake_at: float | None = None  # None: asleep with nothing due
+        self._started = False
+
+    def arm(self, seconds: float) -> _Alarm:
+        alarm = _Alarm(time.monotonic() + seconds)
         with self._lock:
-            self._armed = False
-            if self.fired:
+            self._alarms.append(alarm)
+            if not self._started:
+                # The low-level start does not wait for the thread to be scheduled,
+                # which on a busy machine took longer than a small file's analysis.
+                # Like a daemon thread, it does not hold up interpreter exit.
+                self._started = True
+                self._wake_at = None
+                _thread.start_new_thread(self._run, ())
+            elif self._wake_at is None or alarm.deadline < self._wake_at:
+                self._lock.notify()
+        return alarm
+
+    def disarm(self, alarm: _Alarm) -> None:
+        with self._lock:
+            if alarm in self._alarms:
+                self._alarms.remove(alarm)
+            if alarm.fired:
                 # Raised already, or still pending: a pending one must not escape
                 # into whatever the thread does next.
-                _set_async_exc(ctypes.c_ulong(self._thread), None)
+                _set_async_exc(ctypes.c_ulong(alarm.thread), None)
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                for alarm in [a for a in self._alarms if a.deadline <= now]:
+                    self._alarms.remove(alarm)
+                    alarm.fired = True
+                    _set_async_exc(ctypes.c_ulong(alarm.thread), ctypes.py_object(BudgetExceeded))
+                self._wake_at = min((a.deadline for a in self._alarms), default=None)
+                self._lock.wait(None if self._wake_at is None else self._wake_at - now)
+
+
+_WATCHDOG = _Watchdog()
+
+
+def _reset_after_fork() -> None:
+    # A forked worker has no watchdog thread, and its lock may have been copied held.
+    global _WATCHDOG
+    _WATCHDOG = _Watchdog()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX only; Windows has no fork
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 @contextmanager
@@ -120,8 +168,8 @@ def time_budget(seconds: float) -> Iterator[None]:
     wherever it is; a C call (a parse, a query) finishes first, which is why those
     are bounded by input limits instead. Catch BudgetExceeded outside the `with`.
     """
-    alarm = _Alarm(seconds)
+    alarm = _WATCHDOG.arm(seconds)
     try:
         yield
     finally:
-        alarm.disarm()
+        _WATCHDOG.disarm(alarm)

@@ -1,4 +1,8 @@
-"""All rules, discovered from the `elixir_perf_lsp.rules` package."""
+"""All rules, discovered from the `elixir_perf_lsp.rules` package.
+
+Discovered by name at run time: the engine imports no rule module (architecture §4),
+and a new rule needs no line here.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,17 @@ from functools import cache
 
 from elixir_perf_lsp.engine.rule import Rule
 
+RULES_PACKAGE = "elixir_perf_lsp.rules"
+
 
 @cache
 def all_rules() -> tuple[Rule, ...]:
-    from elixir_perf_lsp import rules as package
-
+    package = importlib.import_module(RULES_PACKAGE)
     found: list[Rule] = []
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        module = importlib.import_module(f"{RULES_PACKAGE}.{info.name}")
         rule = getattr(module, "RULE", None)
         if isinstance(rule, Rule):
             found.append(rule)

@@ -1,74 +1,12 @@
-"""## What it does
-Flags `# elixir-perf:disable-…` comments that silence nothing, and suppressions
-that name a rule code that does not exist.
+"""EP001 unused-suppression, defined by the engine (`engine/suppression.py`).
 
-## Why is this bad?
-Suppressions outlive the code they were written for. A comment that no longer
-silences anything hides nothing today but will silently swallow a real finding
-tomorrow, and an unknown code is usually a typo that silences nothing at all.
-Like ruff's unused-`noqa` check, this keeps them from piling up.
-
-Measured: no runtime cost; this rule is about keeping suppressions honest.
-
-## Example
-```elixir
-# elixir-perf:disable-for-next-line EP101
-def f([]), do: :empty
-```
-
-Use instead:
-```elixir
-def f([]), do: :empty
-```
-
-## Fix safety
-Removing a suppression that silences nothing changes no finding and no code
-behaviour: **safe**. A suppression with unknown codes or only partly unused
-codes is reported without a fix, since what was meant is a human's call.
-The engine computes this rule itself after all other rules ran; suppressions
-for rules that are not selected are never reported as unused.
-
-## References
-- [ruff: unused-noqa (RUF100)](https://docs.astral.sh/ruff/rules/unused-noqa/)
+The engine computes it after every other rule from its suppression bookkeeping,
+so it owns the rule's metadata too (the engine imports no rule module); this
+module puts it in the registry beside the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from elixir_perf_lsp.engine.suppression import UNUSED_SUPPRESSION as RULE
 
-from elixir_perf_lsp.engine.context import Context
-from elixir_perf_lsp.engine.model import FixAvailability, Severity
-from elixir_perf_lsp.engine.rule import Example, Rule, Violation
-from elixir_perf_lsp.syntax import Captures
-
-
-def check(captures: Captures, ctx: Context) -> Iterator[Violation]:
-    return iter(())  # computed by the engine from suppression bookkeeping
-
-
-RULE = Rule(
-    code="EP001",
-    name="unused-suppression",
-    summary="a suppression comment that silences nothing",
-    severity=Severity.HINT,
-    fix_availability=FixAvailability.SOMETIMES,
-    doc=__doc__ or "",
-    cost="none at runtime; stale suppressions hide future findings.",
-    query="",
-    check=check,
-    bad=(
-        Example(
-            "# elixir-perf:disable-for-next-line\ndef f([]), do: :empty\n",
-            "def f([]), do: :empty\n",
-        ),
-        Example(
-            "x = items == []  # elixir-perf:disable-for-this-line\n",
-            "x = items == []\n",
-        ),
-        Example("# elixir-perf:disable-for-next-line EP999\nx = 1\n"),
-    ),
-    ok=(
-        Example("# elixir-perf:disable-for-next-line EP102\nx = length(items) == 0\n"),
-        Example("# an ordinary comment\nx = 1\n"),
-    ),
-)
+__all__ = ["RULE"]

@@ -3,7 +3,9 @@ Flags `length(x)` or `Enum.count(x)` / `Enum.count(x, fun)` compared with 0 or 1
 outside guards, in any spelling (`length(x) > 0`, `0 == Enum.count(x)`,
 `x |> Enum.count() == 0`); `length(x)` compared with a number up to 5
 (`length(parts) == 4`, `length(xs) < 3`); and comparisons that no count can change
-(`length(x) >= 0` is always true, `Enum.count(x) < 0` always false).
+(`length(x) >= 0` is never false, `Enum.count(x) < 0` never true: outside a guard
+they walk the whole list and then either give that one answer or raise, for
+an improper list or a value that cannot be counted).
 
 ## Why is this bad?
 Counting a list walks all of it to answer a question about its first one or two
@@ -27,8 +29,9 @@ if items == [], do: :none, else: :some
 `length/1` only accepts proper lists, so for every input it accepts without
 raising, `x == []`, `x != []`, `match?([_], x)`, `match?([_, _, _], x)` and
 `not match?([_, _, _ | _], x)` (for `length(x) < 3`) give the same answer:
-**safe**. Comparisons that are always true or always false are reported without a
-fix (they still raise for a value that cannot be counted, which a constant would not). `Enum.count/1` also accepts maps, ranges, MapSets and
+**safe**. Comparisons that are never false or never true are reported without a
+fix: they are not constants, since they raise for a value that cannot be counted
+(`length([1 | 2])` raises `ArgumentError`), which `true` would not. `Enum.count/1` also accepts maps, ranges, MapSets and
 streams, so the fix is `Enum.empty?/1` (never `== []`, which is false for an empty
 map). It gives the same answer for every enumerable, but stops at the first
 element: a lazy stream runs fewer times, so its side effects happen fewer times.
@@ -145,12 +148,19 @@ def _replacement(
 
 
 def _always_message(kind: str, test: LengthTest, operand: str) -> str:
+    """Outside a guard a failing `length/1` raises instead of failing the test, so the
+    comparison is not a constant: it gives one answer or raises."""
     subject = text(test.comparison)
-    what = "walks the whole list" if kind == "length" else "counts every element"
+    if kind == "length":
+        what, failure = "walks the whole list", f"when `{operand}` is not a proper list"
+    else:
+        what, failure = "counts every element", f"when `{operand}` is not enumerable"
+    never = "false" if test.always else "true"
     answer = "true" if test.always else "false"
     return (
-        f"`{subject}` is always {answer} (a count is never negative); it only {what} of "
-        f"`{operand}`, or raises when that cannot be counted"
+        f"`{subject}` is never {never} (a count is never negative): it {what} of "
+        f"`{operand}` only to return {answer}, or raises {failure}; drop it, or write "
+        "the test that was meant"
     )
 
 

@@ -3,7 +3,9 @@ Flags atoms created from runtime data that is not known to come from a client:
 `String.to_atom/1`, `List.to_atom/1`, `:erlang.binary_to_atom/1,2` and
 `:erlang.list_to_atom/1` on anything but a literal (also piped, and as a capture
 like `&String.to_atom/1`), and atom literals or keyword keys with interpolation
-(`:"user_#{id}"`, `["#{k}": v]`). Values that come from request params, event
+(`:"user_#{id}"`, `["#{k}": v]`), and JSON decoded with `keys: :atoms` (Jason,
+Poison: `String.to_atom/1` on every key; `keys: :atoms!` is fine, reported without
+a fix). Values that come from request params, event
 payloads or decoded JSON are EP803's (atom-from-client-input, in the default
 set); this rule is the opt-in, pedantic rest, like Credo's `UnsafeToAtom`.
 
@@ -63,7 +65,7 @@ from elixir_perf_lsp.engine.model import FixAvailability, Severity
 from elixir_perf_lsp.engine.rule import Example, Rule, Violation
 from elixir_perf_lsp.syntax import Captures
 
-COST = "100k `String.to_atom/1` calls on distinct strings added 100,000 atoms (3.8 MiB, 9.5% of the default limit of 1,048,576) that stayed after garbage-collecting every process; `String.to_existing_atom/1` added none."
+COST = "100k `String.to_atom/1` calls on distinct strings added 100,000 atoms (3.8 MiB, 9.5% of the default limit of 1,048,576) that stayed after garbage-collecting every process; `String.to_existing_atom/1` added none. Decoding 10,000 JSON bodies of 10 new keys each with Jason's `keys: :atoms` added 100,000 atoms; `keys: :atoms!` added none."
 
 MESSAGE_TAIL = "creates a new atom for every distinct value, and atoms are never garbage-collected"
 
@@ -117,6 +119,7 @@ RULE = Rule(
             unsafe=True,
         ),
         Example('def opts(k, v), do: ["#{k}": v]\n'),
+        Example("def load(path), do: path |> File.read!() |> Jason.decode!(keys: :atoms)\n"),
     ),
     ok=(
         Example('def default, do: String.to_atom("ready")\n'),

@@ -13,6 +13,7 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from elixir_perf_lsp import __version__
+from elixir_perf_lsp.server import logs
 from elixir_perf_lsp.server.protocol import ElixirPerfProtocol
 from elixir_perf_lsp.server.session import Session
 from elixir_perf_lsp.server.transport import CHUNK, pump, stdin_reader
@@ -68,24 +69,16 @@ class ElixirPerfServer(LanguageServer):
 
 
 def create_server() -> ElixirPerfServer:
-    from elixir_perf_lsp.server import (
-        code_actions,
-        debug,
-        hover,
-        lifecycle,
-        project,
-        sync,
-        workspace,
-    )
+    from elixir_perf_lsp.server import code_actions, debug, hover, lifecycle, sync, workspace
 
     server = ElixirPerfServer()
-    for module in (lifecycle, sync, code_actions, hover, debug, workspace, project):
+    for module in (lifecycle, sync, code_actions, hover, debug, workspace):
         module.register(server)
     return server
 
 
 def run(tcp: str | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    logs.setup_stderr()
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")

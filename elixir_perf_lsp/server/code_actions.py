@@ -1,4 +1,4 @@
-"""Quick fixes, suppressions, fix-all, and the regex extraction refactoring.
+"""Quick fixes, suppressions, fix-all, documentation links, and the regex extraction refactoring.
 
 Ranges the client echoes back are never trusted (Neovim 0.7 sends byte columns):
 a diagnostic is matched through its `data` against our own analysis of the
@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
+from pygls.lsp.server import LanguageServer
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.document import Document
@@ -19,13 +20,17 @@ from elixir_perf_lsp.engine import Finding, Options, analyze
 from elixir_perf_lsp.engine.fixes import fix_all
 from elixir_perf_lsp.engine.limits import TIME_BUDGET_SECONDS, too_large
 from elixir_perf_lsp.engine.model import Edit, Fix
+from elixir_perf_lsp.engine.registry import find_rule
+from elixir_perf_lsp.engine.suppression import directive
 from elixir_perf_lsp.server.convert import minimal_edit, to_diagnostic, workspace_edit
 from elixir_perf_lsp.server.guard import guarded_async
+from elixir_perf_lsp.urls import rule_url
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
 
 FIX_ALL_KIND = "source.fixAll.elixir-perf"
+SHOW_DOCUMENTATION = "elixirPerf.showDocumentation"
 KINDS = [types.CodeActionKind.QuickFix, FIX_ALL_KIND, types.CodeActionKind.RefactorExtract]
 
 
@@ -70,15 +75,18 @@ def _eol(source: bytes) -> str:
 
 
 def disable_line_edit(doc: Document, finding: Finding) -> Edit:
+    """`# elixir-perf:disable-for-next-line CODE` above the finding's line, indented
+    like it. No reason placeholder: a workspace edit cannot leave the cursor in a
+    tabstop, so placeholder text would stay in the code unless edited by hand."""
     start = _line_start(doc.source, finding.start)
     indent = doc.source[start : finding.start]
     indent = indent[: len(indent) - len(indent.lstrip(b" \t"))]
-    text = f"{indent.decode()}# elixir-perf:disable-for-next-line {finding.code}{_eol(doc.source)}"
+    text = f"{indent.decode()}{directive('next-line', [finding.code])}{_eol(doc.source)}"
     return Edit(start, start, text)
 
 
 def disable_file_edit(doc: Document, finding: Finding) -> Edit:
-    return Edit(0, 0, f"# elixir-perf:disable-for-this-file {finding.code}{_eol(doc.source)}")
+    return Edit(0, 0, f"{directive('this-file', [finding.code])}{_eol(doc.source)}")
 
 
 def fix_all_edit(source: bytes, options: Options) -> Edit | None:
@@ -160,6 +168,8 @@ async def code_actions(
                     f,
                 )
             )
+        if requested and can_show_documents(ls):
+            actions += _documentation_actions(doc, requested)
     if too_large(doc.source) is not None:
         return actions  # a buffer over the size limits is never parsed, by any feature
     # The rest parses or re-analyses: off the event loop, on a snapshot; a result
@@ -185,6 +195,42 @@ async def code_actions(
     return actions
 
 
+def can_show_documents(ls: LanguageServer) -> bool:
+    """`window.showDocument.support`: without it the action would do nothing, so it is
+    not offered (the diagnostic's `codeDescription.href` still links the page)."""
+    window = ls.client_capabilities.window
+    return bool(window and window.show_document and window.show_document.support)
+
+
+def _documentation_actions(doc: Document, findings: list[Finding]) -> list[types.CodeAction]:
+    """One per rule among `findings`; the command opens the page in the browser."""
+    first = {f.code: f for f in reversed(findings)}
+    actions = []
+    for code in sorted(first):
+        title = f"Show documentation for {code}"
+        actions.append(
+            types.CodeAction(
+                title=title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[to_diagnostic(doc, first[code])],
+                command=types.Command(title=title, command=SHOW_DOCUMENTATION, arguments=[code]),
+            )
+        )
+    return actions
+
+
+async def show_documentation(ls: LanguageServer, code: str) -> bool:
+    """`workspace/executeCommand` for the action above: True when the client opened it.
+
+    The argument is a rule code, not a URL: the server opens only its own pages."""
+    rule = find_rule(code) if isinstance(code, str) else None
+    if rule is None or not can_show_documents(ls):
+        return False
+    params = types.ShowDocumentParams(uri=rule_url(rule.name), external=True)
+    result = await ls.window_show_document_async(params)
+    return bool(result and result.success)
+
+
 def _extract(source: bytes, tree: syntax.Tree | None, offset: int, options: Options) -> Fix | None:
     """The regex extraction at `offset`; runs in a worker thread."""
     try:
@@ -199,3 +245,4 @@ def register(server: ElixirPerfServer) -> None:
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=KINDS, resolve_provider=False),
     )(guarded_async([])(code_actions))
+    server.command(SHOW_DOCUMENTATION)(show_documentation)

@@ -12,20 +12,31 @@ from typing import Any, ParamSpec, TypeVar
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
+from elixir_perf_lsp.server import logs
+
 log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def log_to_client(
-    ls: LanguageServer, message: str, kind: types.MessageType = types.MessageType.Error
+    ls: LanguageServer,
+    message: str,
+    kind: types.MessageType = types.MessageType.Error,
+    to_file: bool = True,
 ) -> None:
+    """`window/logMessage`, when `kind` is at or above `logLevel`; with a copy in
+    the `logFile` unless the caller logged it there already."""
+    if not logs.wanted(kind):
+        return
     loop = getattr(ls, "event_loop", None)
     if isinstance(loop, asyncio.AbstractEventLoop) and not _running(loop):
         # From a worker thread (an analysis): writing here could interleave two
         # messages on the wire, so the event loop sends it.
-        loop.call_soon_threadsafe(log_to_client, ls, message, kind)
+        loop.call_soon_threadsafe(log_to_client, ls, message, kind, to_file)
         return
+    if to_file:
+        logs.record(kind, message)
     try:
         ls.window_log_message(types.LogMessageParams(type=kind, message=message))
     except Exception:  # the transport may be gone; stderr is all we have left
@@ -79,4 +90,4 @@ def _report(handler: Callable[..., Any], ls: object) -> None:
     text = f"elixir-perf: {handler.__name__} failed:\n{traceback.format_exc()}"
     log.error(text)
     if isinstance(ls, LanguageServer):
-        log_to_client(ls, text)
+        log_to_client(ls, text, to_file=False)

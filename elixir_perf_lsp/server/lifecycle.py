@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,13 +11,15 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from elixir_perf_lsp.config import ConfigError
-from elixir_perf_lsp.server import project, workspace
+from elixir_perf_lsp.server import logs, project, watched_files, workspace
 from elixir_perf_lsp.server.convert import encoding_of
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 from elixir_perf_lsp.server.settings import is_for_us, parse_settings
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
+
+log = logging.getLogger(__name__)
 
 
 def flush_errors(ls: ElixirPerfServer) -> None:
@@ -34,7 +37,12 @@ def apply_settings(ls: ElixirPerfServer, payload: Any) -> None:
         ls.session.settings = parse_settings(payload, ls.session.workspace_root)
     except ConfigError as exc:
         ls.session.report_error(f"elixir-perf: settings: {exc}; keeping the previous settings")
+    settings = ls.session.settings
+    problem = logs.configure(settings.log_level, settings.log_file)
+    if problem is not None:
+        ls.session.report_error(problem)
     ls.session.invalidate()
+    log.info("settings applied: %s", dict(settings.raw))
 
 
 def register(server: ElixirPerfServer) -> None:
@@ -69,6 +77,7 @@ def register(server: ElixirPerfServer) -> None:
         flush_errors(ls)
         workspace.settings_changed(ls)  # scans the workspace when the setting is on
         project.start_indexing(ls)  # in the background: local findings come first
+        await watched_files.watch(ls)  # last: the client may take its time to answer
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -86,6 +95,35 @@ def register(server: ElixirPerfServer) -> None:
         relint_all(ls)
         flush_errors(ls)
         workspace.settings_changed(ls)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    @guarded()
+    def did_change_watched_files(
+        ls: ElixirPerfServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        changed = watched_files.config_changes(ls, list(params.changes))
+        if changed:
+            reload_config(ls, changed)
+        project.files_changed(ls, list(params.changes))  # `.ex` files: the project index
+
+
+def reload_config(ls: ElixirPerfServer, changed: list[Path]) -> None:
+    """A configuration file changed on disk: every open document is linted again
+    (config files are re-read by their modification stamp), errors in the new
+    text are shown even when an earlier version had the same ones, and the
+    workspace is rescanned when its diagnostics are on."""
+    from elixir_perf_lsp.server.sync import relint_all
+
+    names = ", ".join(sorted({str(p) for p in changed}))
+    log_to_client(
+        ls,
+        f"elixir-perf: {names} changed; linting {len(ls.session.documents)} open documents again",
+        types.MessageType.Info,
+    )
+    ls.session.config_changed()
+    relint_all(ls)
+    flush_errors(ls)
+    workspace.settings_changed(ls)
 
 
 async def pull_configuration(ls: ElixirPerfServer) -> bool:

@@ -16,8 +16,9 @@ Keeping it current:
   summary and the session puts it in the index (`Session.analysis`); the build
   summarises open buffers, not their files;
 - closing a buffer puts the disk copy back;
-- `workspace/didChangeWatchedFiles` (registered dynamically when the client can)
-  re-summarises or removes files that are not open;
+- `workspace/didChangeWatchedFiles` (registered dynamically when the client can;
+  the one handler, in `lifecycle.py`, hands `.ex` changes here) re-summarises or
+  removes files that are not open;
 - whenever a summary changes what it says (effects or calls, not positions),
   the open documents analysed against the older index are linted again, so
   fixing `create_activity/1` clears the warning in the caller's buffer.
@@ -44,7 +45,7 @@ from elixir_perf_lsp.project.build import (
 from elixir_perf_lsp.project.index import ProjectIndex
 from elixir_perf_lsp.project.summary import FileSummary
 from elixir_perf_lsp.server import workspace
-from elixir_perf_lsp.server.guard import guarded, log_to_client
+from elixir_perf_lsp.server.guard import log_to_client
 from elixir_perf_lsp.server.workspace import Progress
 
 if TYPE_CHECKING:
@@ -215,12 +216,3 @@ async def _apply_from_disk(ls: ElixirPerfServer, files: list[tuple[str, Path, bo
             changed |= index.remove(index_key(path))
     if changed:
         refresh_stale(ls)
-
-
-def register(server: ElixirPerfServer) -> None:
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    @guarded()
-    def did_change_watched_files(
-        ls: ElixirPerfServer, params: types.DidChangeWatchedFilesParams
-    ) -> None:
-        files_changed(ls, list(params.changes))

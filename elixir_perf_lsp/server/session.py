@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from elixir_perf_lsp import syntax
 from elixir_perf_lsp.config import ConfigError, Resolved, merge, resolve_for_file
 from elixir_perf_lsp.document import ByteEdit, Document
 from elixir_perf_lsp.engine import Analysis, Options, analyze
+from elixir_perf_lsp.engine.analyze import compile_all_rules
 from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.positions import Encoding
@@ -58,6 +60,8 @@ class Session:
     generation: int = 0
     # One analysis at a time per document (see `analysis`).
     _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    # The query for every rule, compiled once the first diagnostics are out.
+    _all_rules_compiled: asyncio.TimerHandle | None = None
 
     def open(self, uri: str, text: str, version: int | None) -> Document:
         from elixir_perf_lsp.positions import encode
@@ -110,6 +114,12 @@ class Session:
         self._analyses.clear()
         self.generation += 1
 
+    def config_changed(self) -> None:
+        """A configuration file changed on disk: analyses are redone, and its
+        errors shown again (the user may have broken it the same way twice)."""
+        self.invalidate()
+        self._reported_errors.clear()
+
     def resolve(self, uri: str) -> Resolved:
         path_text = to_fs_path(uri) if uri.startswith("file:") else None
         if path_text is None:
@@ -157,7 +167,15 @@ class Session:
                 ):
                     return cached[1]
                 job = self._job(doc, cached[1] if cached is not None else None)
+                started = time.perf_counter()
                 result = await asyncio.to_thread(job.run)
+                log.debug(
+                    "analysed %s version %s: %d findings in %.1f ms",
+                    doc.uri,
+                    job.version,
+                    len(result.findings),
+                    (time.perf_counter() - started) * 1000,
+                )
                 if self.documents.get(doc.uri) is not doc:
                     return result  # closed meanwhile: nothing to keep
                 if doc.source is job.source and not doc.has_tree and job.tree is not None:
@@ -166,6 +184,10 @@ class Session:
                 self._analyses[doc.uri] = (job.version, result)
                 self._seen_generation[doc.uri] = self._index_summary(doc, job, result)
                 redone = True
+                if self._all_rules_compiled is None:
+                    self._all_rules_compiled = asyncio.get_running_loop().call_later(
+                        COMPILE_ALL_AFTER_SECONDS, _compile_all_rules_off_loop
+                    )
                 # Edited while we worked: go again, incrementally, from this result.
 
     def _index_summary(self, doc: Document, job: _Job, result: Analysis) -> int:
@@ -218,6 +240,17 @@ class Session:
         for message in result.rule_errors:
             if message != result.skipped:
                 self.report_error(f"elixir-perf: {name}: {message}; disabled for this file")
+
+
+# The first file compiles only the rules it can match; typing `Repo` later must
+# not pay a compile on that keystroke, so every rule is compiled soon after. Not at
+# once: compiling holds the GIL (~0.1 s), which would delay sending the first
+# diagnostics.
+COMPILE_ALL_AFTER_SECONDS = 1.0
+
+
+def _compile_all_rules_off_loop() -> None:
+    asyncio.get_running_loop().run_in_executor(None, compile_all_rules)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from elixir_perf_lsp.config import ConfigError, Layer, layer_from_mapping
+from elixir_perf_lsp.server.logs import DEFAULT_LEVEL, LEVELS
 
 DEFAULT_DEBOUNCE_MS = 100
 MAX_DEBOUNCE_MS = 150  # DESIGN 3.3: diagnostics follow typing within 150 ms
@@ -21,7 +22,15 @@ _TO_CONFIG_KEYS = {
     "targetOtp": "target-otp",
     "exclude": "exclude",
 }
-_SERVER_KEYS = {"configFile", "debounceMs", "enable", "workspaceDiagnostics", "trace"}
+_SERVER_KEYS = {
+    "configFile",
+    "debounceMs",
+    "enable",
+    "workspaceDiagnostics",
+    "trace",
+    "logLevel",
+    "logFile",
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,8 @@ class EditorSettings:
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
     enable: bool = True
     workspace_diagnostics: bool = False
+    log_level: str = DEFAULT_LEVEL
+    log_file: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -91,10 +102,12 @@ def parse_settings(payload: object, workspace_root: Path | None = None) -> Edito
         raise ConfigError("must be a non-negative integer", key="elixirPerf.debounceMs")
     return EditorSettings(
         layer=layer,
-        config_file=_config_file(data.get("configFile"), workspace_root),
+        config_file=_path(data, "configFile", workspace_root),
         debounce_ms=min(debounce, MAX_DEBOUNCE_MS),
         enable=_flag(data, "enable", True),
         workspace_diagnostics=_flag(data, "workspaceDiagnostics", False),
+        log_level=_log_level(data.get("logLevel")),
+        log_file=_path(data, "logFile", workspace_root),
         raw=dict(data),
     )
 
@@ -108,11 +121,22 @@ def _flag(data: Mapping[str, Any], key: str, default: bool) -> bool:
     return value
 
 
-def _config_file(value: object, workspace_root: Path | None) -> Path | None:
+def _log_level(value: object) -> str:
+    if value is None or value == "":
+        return DEFAULT_LEVEL
+    if not isinstance(value, str) or value.lower() not in LEVELS:
+        raise ConfigError(
+            f"must be one of {', '.join(LEVELS)}, got {value!r}", key="elixirPerf.logLevel"
+        )
+    return value.lower()
+
+
+def _path(data: Mapping[str, Any], key: str, workspace_root: Path | None) -> Path | None:
+    value = data.get(key)
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ConfigError(f"must be a path, got {value!r}", key="elixirPerf.configFile")
+        raise ConfigError(f"must be a path, got {value!r}", key=f"elixirPerf.{key}")
     path = Path(value).expanduser()
     if not path.is_absolute() and workspace_root is not None:
         path = workspace_root / path

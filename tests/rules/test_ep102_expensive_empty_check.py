@@ -33,15 +33,18 @@ def test_does_not_report_longer_sizes_or_counts_of_any_enumerable(test: str) -> 
 
 
 @pytest.mark.parametrize(
-    ("test", "answer"),
+    ("test", "answer", "failure"),
     [
-        ("length(x) >= 0", "always true"),
-        ("0 <= Enum.count(x)", "always true"),
-        ("length(x) < 0", "always false"),
-        ("Enum.count(x, & &1) < 0", "always false"),
+        ("length(x) >= 0", "never false", "raises when `x` is not a proper list"),
+        ("0 <= Enum.count(x)", "never false", "raises when `x` is not enumerable"),
+        ("length(x) < 0", "never true", "raises when `x` is not a proper list"),
+        ("Enum.count(x, & &1) < 0", "never true", "raises when `x` is not enumerable"),
     ],
 )
-def test_reports_constant_answers_without_a_fix(test: str, answer: str) -> None:
+def test_reports_constant_answers_without_a_fix(test: str, answer: str, failure: str) -> None:
+    # Outside a guard `length([1 | 2])` raises: the comparison is not "always true".
     [finding] = findings(f"ok = {test}\n", CODE)
     assert answer in finding.message
+    assert failure in finding.message
+    assert "always" not in finding.message
     assert finding.fix is None

@@ -240,3 +240,75 @@ def test_handles_a_very_long_chain_without_recursion() -> None:
     source = f'Enum.reduce(xs, "", fn x, acc -> {chain} <> acc end)\n'
     [finding] = findings(source, CODE)
     assert finding.fix is not None
+
+
+# --- body recursion (issue 16, item 9) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def up(<<c, rest::binary>>), do: <<c - 32>> <> up(rest)\ndef up(<<>>), do: <<>>\n",
+        'def j([h | t], sep), do: h <> sep <> j(t, sep)\ndef j([], _), do: ""\n',
+        'def n(<<c, rest::binary>>), do: "#{<<c>>}#{n(rest)}"\ndef n(""), do: ""\n',
+        "def e(<<c::utf8, rest::binary>>), do: <<c::utf8, ?\\s>> <> e(rest)\n",
+        "def b(<<c, rest::binary>>), do: <<c, b(rest)::binary>>\n",
+    ],
+)
+def test_reports_body_recursion_prepending_to_what_deeper_calls_built(source: str) -> None:
+    [finding] = findings(source, CODE)
+    assert "every level of the recursion" in finding.message
+    assert "accumulator `" not in finding.message  # no accumulator here: item 9's wrong text
+    assert finding.fix is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # a literal prefix is consumed once: one level, not one per element
+        'defp fmt("-" <> digits), do: "-" <> fmt(digits)\n',
+        "defp p(<<?-, v::binary>>), do: <<?->> <> p(v)\n",
+        # a sub-term: as deep as the nesting, not as long as the input
+        'defp t({:array, x}), do: "list(#{t(x)})"\n',
+        # the recursive call first: appended to in place
+        "def w([h | t]), do: w(t) <> h\n",
+        "def tree({l, r}), do: tree(l) <> tree(r)\n",
+        # not returned: no chain of copies
+        "def f([h | t]) do\n  _ = h <> f(t)\n  :ok\nend\n",
+        # another function's result
+        "def g([h | t]), do: h <> other(t)\n",
+    ],
+)
+def test_does_not_report_recursion_that_is_not_along_the_input(source: str) -> None:
+    assert findings(source, CODE) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ('defp c("##" <> rest), do: "#" <> c("#" <> rest)\n', "rest"),
+        ("defp d(<<?_, ?_, t::binary>>), do: d(<<?_, t::binary>>)\n", "t"),
+    ],
+)
+def test_rebuilding_the_input_is_not_called_an_accumulator(source: str, name: str) -> None:
+    # Before issue 16 these said "copies the whole accumulator": `rest`/`t` is the input.
+    [finding] = findings(source, CODE)
+    assert f"the rest of the input `{name}`" in finding.message
+    assert "accumulator" not in finding.message
+
+
+def test_a_literal_prefix_clause_counts_when_another_clause_walks_the_input() -> None:
+    # An escaper: the quote clause recurses once per quote, along the same input.
+    source = (
+        'def esc(<<?", rest::binary>>), do: "\\\\\\"" <> esc(rest)\n'
+        'def esc("\\n" <> rest), do: "\\\\n" <> esc(rest)\n'
+        "def esc(<<c, rest::binary>>), do: <<c>> <> esc(rest)\n"
+        'def esc(""), do: ""\n'
+    )
+    lines = [source.count("\n", 0, f.start) for f in findings(source, CODE)]
+    assert lines == [0, 1, 2]
+
+
+def test_a_literal_prefix_alone_is_one_level() -> None:
+    source = 'defp fmt("-" <> digits), do: "-" <> fmt(digits)\ndefp fmt(digits), do: digits\n'
+    assert findings(source, CODE) == []

@@ -287,3 +287,56 @@ def test_does_not_reuse_a_map_built_before_the_collection_was_rebound() -> None:
     )
     [finding] = findings(source, CODE)
     assert finding.fix is None
+
+
+# --- predicates that call a local key comparison (issue 16, item 8) ----------------
+
+_LOOPS = {
+    "find_capture": "Enum.map(users, fn user -> Enum.find(depts, &same?(&1, user)) end)",
+    "any_fn": "Enum.filter(users, fn user -> Enum.any?(depts, fn d -> same?(d, user) end) end)",
+    "filter_key_first": "Enum.map(users, fn user -> Enum.filter(depts, &same?(user, &1)) end)",
+}
+
+
+@pytest.mark.parametrize("loop", sorted(_LOOPS))
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "defp same?(a, b), do: a.id == b.id\n",
+        "defp same?(a, b), do: a.id == b.dept_id and a.kind == b.kind\n",
+        "defp same?(a, b) do\n    a.id === b.id\n  end\n",
+        "defp same?(%{id: id}, %{id: id}), do: true\n  defp same?(_, _), do: false\n",
+    ],
+)
+def test_reports_a_predicate_that_calls_a_local_key_comparison(loop: str, definition: str) -> None:
+    source = f"defmodule M do\n  def f(users, depts), do: {_LOOPS[loop]}\n  {definition}end\n"
+    [finding] = findings(source, CODE)
+    assert "scans all of `depts`" in finding.message
+    assert finding.fix is None  # the key is behind a call: no rewrite
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        "defp same?(a, b), do: a.kind in b.kinds\n",  # membership, not a key
+        "defp same?(a, b), do: a.at > b.at\n",  # an order, not a key
+        "defp same?(a, b) when is_map(a), do: a.id == b.id\n",
+        "defp same?(a, _b), do: a.id == 1\n",  # does not compare with the other argument
+        "defp same?(%{id: id}, %{id: id}), do: true\n  defp same?(_, _), do: :maybe\n",
+        "defp same?(a, b), do: a.id == b.id\n  defp same?(a, b, c), do: a == b or c\n",
+    ],
+)
+def test_does_not_report_local_predicates_that_are_not_key_comparisons(definition: str) -> None:
+    loop = "Enum.map(users, fn user -> Enum.find(depts, &same?(&1, user)) end)"
+    source = f"defmodule M do\n  def f(users, depts), do: {loop}\n  {definition}end\n"
+    found = findings(source, CODE)
+    if "a, b, c" in definition:
+        assert len(found) == 1  # another arity does not hide `same?/2`
+    else:
+        assert found == []
+
+
+def test_does_not_report_a_local_predicate_given_the_element_twice() -> None:
+    loop = "Enum.map(users, fn user -> Enum.find(depts, &same?(&1, &1)) end)"
+    source = f"defmodule M do\n  def f(users, depts), do: {loop}\n  defp same?(a, b), do: a.id == b.id\nend\n"
+    assert findings(source, CODE) == []

@@ -59,3 +59,53 @@ def test_opt_in_ep801_and_ep803_never_report_the_same_atom() -> None:
     )
     codes = sorted(f.code for f in findings(source, "EP8"))
     assert codes == ["EP801", "EP803"]
+
+
+# --- JSON decoded with `keys: :atoms` (issue 16, item 7) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def event(payload), do: Jason.decode(payload, keys: :atoms)\n",
+        "def event(payload), do: payload |> Jason.decode!(keys: :atoms)\n",
+        "def event(payload), do: Jason.decode!(payload, [keys: :atoms])\n",
+        'def create(conn, params), do: Poison.decode!(params["json"], keys: :atoms)\n',
+        "def hook(conn, _) do\n"
+        "  {:ok, body, conn} = read_body(conn)\n"
+        "  json(conn, Jason.decode!(body, keys: :atoms))\n"
+        "end\n",
+        "def hook(conn, _) do\n"
+        "  {:ok, raw, conn} = Plug.Conn.read_body(conn)\n"
+        "  Jason.decode!(raw, keys: :atoms, floats: :decimals)\n"
+        "end\n",
+    ],
+)
+def test_reports_json_keys_turned_into_atoms(source: str) -> None:
+    [finding] = findings(source, CODE)
+    assert "keys: :atoms" in finding.message
+    assert "`keys: :atoms!`" in finding.message
+    assert finding.fix is None  # the harness has no Jason to prove `:atoms!`
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def event(payload), do: Jason.decode!(payload, keys: :atoms!)\n",
+        "def event(payload), do: Jason.decode!(payload)\n",
+        "def event(payload), do: Jason.decode!(payload, keys: :strings)\n",
+        "def event(payload), do: MyJSON.decode!(payload, keys: :atoms)\n",
+        # not client input: EP801's (opt-in)
+        "def load(path), do: path |> File.read!() |> Jason.decode!(keys: :atoms)\n",
+    ],
+)
+def test_does_not_report_other_json_decoding(source: str) -> None:
+    assert findings(source, CODE) == []
+
+
+def test_json_keys_from_other_data_are_ep801s() -> None:
+    source = "def load(path), do: path |> File.read!() |> Jason.decode!(keys: :atoms)\n"
+    [finding] = findings(source, "EP801")
+    assert "Jason.decode!(…, keys: :atoms)" in finding.message
+    client = "def event(payload), do: Jason.decode!(payload, keys: :atoms)\n"
+    assert findings(client, "EP801") == []

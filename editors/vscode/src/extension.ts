@@ -35,6 +35,8 @@ const SERVER_KEYS = [
   'configFile',
   'debounceMs',
   'workspaceDiagnostics',
+  'logLevel',
+  'logFile',
 ];
 /** Changing these needs a new server process (or none). */
 const RESTART_KEYS = ['enable', 'path', 'interpreter', 'workspaceDiagnostics'];
@@ -263,7 +265,7 @@ function serverSettings(scope: vscode.Uri | undefined): Record<string, unknown> 
     if (value === null || value === undefined || value === '') {
       continue;
     }
-    if (key === 'configFile' && typeof value === 'string') {
+    if ((key === 'configFile' || key === 'logFile') && typeof value === 'string') {
       value = expandPath(value, scope);
     }
     settings[key] = value;
