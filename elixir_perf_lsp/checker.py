@@ -36,6 +36,9 @@ from elixir_perf_lsp.fileio import (
     write_if_unchanged,
 )
 from elixir_perf_lsp.output.records import LocatedFinding, locate
+from elixir_perf_lsp.project.build import index_key
+from elixir_perf_lsp.project.index import IndexView
+from elixir_perf_lsp.project.summary import CallRef, FileSummary
 
 EXTENSIONS = (".ex", ".exs")
 SKIP_DIRS = frozenset({".git", "node_modules", *(p.split("/")[0] for p in ALWAYS_EXCLUDED)})
@@ -65,6 +68,10 @@ class FileResult:
     excluded: bool = False
     # Not errors, but worth saying: a file skipped for its size, a time budget hit.
     notices: list[str] = field(default_factory=list)
+    # For `check`'s project pass: the file's summary, and the calls in its loops that
+    # the file alone could not resolve (see `Analysis.unresolved`).
+    summary: FileSummary | None = None
+    unresolved: tuple[CallRef, ...] = ()
     # Fixes applied (or, with `--diff`, that would be), per rule code.
     fixed_codes: dict[str, int] = field(default_factory=dict)
     suppressed: int = 0  # findings given a suppression comment
@@ -123,10 +130,12 @@ def check_file(
     stdin: bytes | None = None,
     explicit: bool = True,
     tree: Path | None = None,
+    project: IndexView | None = None,
 ) -> FileResult:
     """Check one file; `explicit` files were named on the command line, so config
     excludes do not apply to them (as in ruff). `--fix` writes through a symlink
-    only to a file inside `tree` (default: the working directory)."""
+    only to a file inside `tree` (default: the working directory). With `project`,
+    loops calling functions of other files are judged by their summaries."""
     filename = str(path)
     result = FileResult(filename)
     try:
@@ -157,6 +166,7 @@ def check_file(
         result.errors.append(f"{filename}: {problem}")
         return result
     options = resolved.options
+    key = index_key(path)
 
     # fix_all's last round analyses the final text; `check` reports on that same
     # text, so each distinct text is analysed once.
@@ -164,7 +174,7 @@ def check_file(
 
     def analysis_of(data: bytes) -> Analysis:
         if data not in analyses:
-            analyses[data] = analyze(data, options=options)
+            analyses[data] = analyze(data, options=options, project=project, path=key)
         return analyses[data]
 
     def run(data: bytes) -> list[Finding]:
@@ -201,6 +211,7 @@ def check_file(
     if analysis.skipped:
         result.notices.append(f"{filename}: {analysis.skipped}")
     result.findings = locate(filename, source, analysis.findings)
+    result.summary, result.unresolved = analysis.summary, analysis.unresolved
     if settings.keep_source:
         result.source = source
     if stdin is not None and settings.fix and not settings.diff:

@@ -21,6 +21,11 @@ _REPO = re.compile(r"(?:[A-Z][A-Za-z0-9_]*\.)*Repo")
 _BATCHING = frozenset({"chunk_every", "chunk_by", "chunk_while", "chunk_every!"})
 
 
+def is_repo_module(name: str) -> bool:
+    """`Repo`, `MyApp.Repo`: how the Ecto rules recognise a repository module."""
+    return _REPO.fullmatch(name) is not None
+
+
 def repo_call(call: Node) -> tuple[str, str] | None:
     """(repo alias, function) when `call` is `Repo.f`/`MyApp.Repo.f` (with or without args)."""
     module, name = call_name(call)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import (
     Definition,
     ancestors,
@@ -105,12 +106,14 @@ def _function_argument_of(fn: Node) -> Node | None:
 def enclosing_loop(node: Node, stop: Node | None = None) -> Loop | None:
     """The innermost loop whose per-element body contains `node` (below `stop`)."""
     child = node
-    current = node.parent
-    while current is not None and not same_node(current, stop):
+    # Ancestors found once per analysis (memo): `.parent` is O(depth) in tree-sitter.
+    for current in ancestors(node):
+        if same_node(current, stop):
+            break
         loop = _loop_at(current, child, node)
         if loop is not None:
             return loop
-        child, current = current, current.parent
+        child = current
     return None
 
 
@@ -148,8 +151,8 @@ def _loop_at(current: Node, child: Node, origin: Node) -> Loop | None:
         if (
             definition is not None
             and definition.body is not None
-            and calls_itself(definition)
             and contains(definition.body, origin)
+            and memo.per_node("calls_itself", current, lambda _: calls_itself(definition))
         ):
             return Loop("recursion", current, definition.body)
     return None

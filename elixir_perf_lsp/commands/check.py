@@ -13,11 +13,27 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from elixir_perf_lsp.checker import Candidate, CheckSettings, FileResult, check_file, discover
-from elixir_perf_lsp.config import ConfigError, Layer, parse_elixir_version, parse_otp_version
+from elixir_perf_lsp.config import (
+    ConfigError,
+    Layer,
+    parse_elixir_version,
+    parse_otp_version,
+    resolve_for_file,
+)
 from elixir_perf_lsp.engine.analyze import SUBSETS_BEFORE_ALL, compile_all_rules
 from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.engine.model import Severity
+from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.output.records import LocatedFinding
+from elixir_perf_lsp.project.build import (
+    build_index,
+    index_for,
+    index_key,
+    project_files,
+    project_root,
+)
+from elixir_perf_lsp.project.index import IndexView
+from elixir_perf_lsp.project.through_calls import has_effects
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # Below this much source per worker, a process pool costs more than it saves
@@ -226,17 +242,66 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
         # Tools that pass file names (pre-commit, editors) want excludes honoured too.
         jobs = [job._replace(explicit=False) for job in jobs]
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
-        for result in _run_jobs(jobs, settings):
+        results = []
+        for result in _run_jobs(jobs, settings, None):
             advance()
-            if not result.excluded:
-                yield result
+            results.append(result)
+    yield from (r for r in with_project(results, jobs, settings) if not r.excluded)
+
+
+def with_project(
+    results: list[FileResult], jobs: list[Candidate], settings: CheckSettings
+) -> list[FileResult]:
+    """Results once the whole project is known: its loops may call any module.
+
+    Each file was analysed alone (its summary made in the same pass); the other
+    files of the project are summarised, and only the files whose loops call a
+    function of another file that reaches an effect are analysed again, with the index.
+    """
+    waiting = [i for i, r in enumerate(results) if r.unresolved]
+    if not waiting:
+        return results
+    roots = {root for job in jobs if (root := project_root(job.path)) is not None}
+    if not roots:
+        return results
+    known = {index_key(r.filename): r.summary for r in results if r.summary is not None}
+    others = [f for root in roots for f in project_files(root) if index_key(f) not in known]
+    index = build_index(others)
+    for summary in known.values():
+        index.update(summary)
+    project = index.view()
+    again = [
+        i
+        for i in waiting
+        if has_effects(project, list(results[i].unresolved), _options(results[i], settings))
+    ]
+    redo = [jobs[i] for i in again]
+    for i, result in zip(again, _run_jobs(redo, settings, project), strict=True):
+        # With --fix the first pass already wrote the fixes: keep its account of them.
+        first = results[i]
+        result.fixed, result.diff = first.fixed, first.diff or result.diff
+        result.fixed_codes = first.fixed_codes or result.fixed_codes
+        # --add-suppressions: the first pass commented the findings the file alone
+        # shows, this one those across modules.
+        result.suppressed += first.suppressed
+        results[i] = result
+    return results
+
+
+def _options(result: FileResult, settings: CheckSettings) -> Options:
+    return resolve_for_file(
+        Path(result.filename), settings.cli, config_override=settings.config_override
+    ).options
 
 
 def _check_stdin(name: str, settings: CheckSettings) -> FileResult:
     """Stdin, read up to the size limit: a pipe from `/dev/zero` must not fill memory."""
     source = sys.stdin.buffer.read(MAX_BYTES + 1)
     if len(source) <= MAX_BYTES:
-        return check_file(name, settings, stdin=source)
+        # The whole project is indexed even for one buffer: its loops may call any module.
+        index = index_for([Path(name)]) if name != "-" else None
+        project = index.view() if index is not None else None
+        return check_file(name, settings, stdin=source, project=project)
     if settings.fix and not settings.diff:
         # The caller (an editor's formatter) expects the fixed text on stdout: with
         # nothing analysed, that is the input, passed through without holding it.
@@ -281,11 +346,24 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[], None]]:
         yield advance
 
 
+# A worker's copy of the project index, sent once per worker rather than per file.
+_worker_project: IndexView | None = None
+
+
+def _set_project(project: IndexView | None) -> None:
+    global _worker_project
+    _worker_project = project
+
+
 def _check_job(job: tuple[Candidate, CheckSettings]) -> FileResult:
     candidate, settings = job
     try:
         return check_file(
-            candidate.path, settings, explicit=candidate.explicit, tree=candidate.tree
+            candidate.path,
+            settings,
+            explicit=candidate.explicit,
+            tree=candidate.tree,
+            project=_worker_project,
         )
     except Exception as exc:  # one file's bug must not cost the rest of the run
         return FileResult(
@@ -293,8 +371,11 @@ def _check_job(job: tuple[Candidate, CheckSettings]) -> FileResult:
         )
 
 
-def _run_jobs(jobs: list[Candidate], settings: CheckSettings) -> Iterator[FileResult]:
+def _run_jobs(
+    jobs: list[Candidate], settings: CheckSettings, project: IndexView | None
+) -> Iterator[FileResult]:
     """Check files on every core; results come back in input order."""
+    _set_project(project)
     workers = min(os.cpu_count() or 1, _source_bytes(jobs) // BYTES_PER_WORKER)
     if len(jobs) >= SUBSETS_BEFORE_ALL or workers > 1:
         # Several files would each tailor a query to their own rules; one query
@@ -308,7 +389,9 @@ def _run_jobs(jobs: list[Candidate], settings: CheckSettings) -> Iterator[FileRe
     # one-file run.
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_set_project, initargs=(project,)
+    ) as pool:
         yield from pool.map(_check_job, [(job, settings) for job in jobs], chunksize=8)
 
 

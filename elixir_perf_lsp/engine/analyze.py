@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis import memo
@@ -40,6 +41,10 @@ from elixir_perf_lsp.engine.suppression import (
 )
 from elixir_perf_lsp.query_text import Prefilter, split_patterns
 
+if TYPE_CHECKING:
+    from elixir_perf_lsp.project.index import IndexView
+    from elixir_perf_lsp.project.summary import CallRef, FileSummary
+
 log = logging.getLogger(__name__)
 # The time budget is split: rules get most of it, cleaning and suppressions the rest.
 COLLECT_SECONDS = TIME_BUDGET_SECONDS * 0.8
@@ -61,6 +66,11 @@ class Analysis:
     skipped: str | None = None
     # Codes of the rules that raised (each is also described in rule_errors).
     failed_rules: list[str] = field(default_factory=list)
+    # The file's project summary, and (analysed without a project) the calls in
+    # per-element loops to functions it does not define: `check` analyses the file
+    # again, with the project index, only when one of those reaches an effect.
+    summary: FileSummary | None = None
+    unresolved: tuple[CallRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,8 +180,17 @@ def analyze(
     source: bytes,
     tree: syntax.Tree | None = None,
     options: Options | None = None,
+    project: IndexView | None = None,
+    path: str = "",
 ) -> Analysis:
-    """Findings for `source`, sorted by position."""
+    """Findings for `source`, sorted by position.
+
+    With `project` (a read-only view of the index), loops calling functions of
+    other files are judged by their summaries, `source`'s own summary taking the
+    place of the one indexed for `path` (the text analysed wins over the disk copy).
+    Without, the file is its own project. `Analysis.summary` is that summary: the
+    index's owner puts it in the index (analyses never change the index).
+    """
     options = options or Options()
     reason = too_large(source)
     if reason is not None:
@@ -179,7 +198,43 @@ def analyze(
     tree = tree or syntax.parse(source)
     with memo.scope(tree.root_node):
         raw, rule_errors = collect(source, tree.root_node, options)
-        return finish(source, tree.root_node, options, raw, rule_errors)
+        across = across_functions(source, tree.root_node, options, project, path)
+        result = finish(source, tree.root_node, options, raw + across.findings, rule_errors)
+        result.summary, result.unresolved = across.summary, across.unresolved
+        return result
+
+
+def across_functions(
+    source: bytes,
+    root: syntax.Node,
+    options: Options,
+    project: IndexView | None,
+    path: str,
+) -> Across:
+    """Findings of loops calling project functions with costly effects (through_calls).
+
+    Without `project` the file is its own project, and the calls in loops it cannot
+    resolve are kept in `unresolved` (see `Analysis.unresolved`)."""
+    if not any(r.effect and options.selection.enables(r.code) for r in all_rules()):
+        return Across([])
+    # Imported here: the project package reads the engine's model, so importing it
+    # at the top would make `import elixir_perf_lsp.project...` first a cycle.
+    from elixir_perf_lsp.project.index import IndexView
+    from elixir_perf_lsp.project.summary import summarise_with_sites
+    from elixir_perf_lsp.project.through_calls import through_call_findings
+
+    summary, sites = summarise_with_sites(path, source, root)
+    index = (project if project is not None else IndexView.empty()).with_file(summary)
+    unresolved: list[CallRef] | None = [] if project is None else None
+    found = through_call_findings(root, sites, index, options, path, unresolved)
+    return Across(found, summary, tuple(unresolved or ()))
+
+
+@dataclass
+class Across:
+    findings: list[Finding]
+    summary: FileSummary | None = None
+    unresolved: tuple[CallRef, ...] = ()
 
 
 def collect(

@@ -16,16 +16,27 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.names import KERNEL_NAMES_RULES_ASSUME
 from elixir_perf_lsp.document import ByteEdit
-from elixir_perf_lsp.engine.analyze import Analysis, analyze, collect, finish, form_spans
+from elixir_perf_lsp.engine.analyze import (
+    Analysis,
+    across_functions,
+    analyze,
+    collect,
+    finish,
+    form_spans,
+)
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.engine.model import Finding
 from elixir_perf_lsp.engine.options import Options
 from elixir_perf_lsp.engine.registry import all_rules
+
+if TYPE_CHECKING:
+    from elixir_perf_lsp.project.index import IndexView
 
 
 def reanalyze(
@@ -34,21 +45,23 @@ def reanalyze(
     tree: syntax.Tree,
     edit: ByteEdit,
     options: Options,
+    project: IndexView | None = None,
+    path: str = "",
 ) -> Analysis:
     if previous.skipped is not None or too_large(source) is not None:
-        return analyze(source, tree, options)
+        return analyze(source, tree, options, project, path)
     root = tree.root_node
     forms = form_spans(root)
     windows, touched = _windows(previous.forms, forms, edit)
     if any(kind.removeprefix("def:") in KERNEL_NAMES_RULES_ASSUME for kind in touched):
         # Defining `length/1` changes what every `length(x)` in the module means.
-        return analyze(source, tree, options)
+        return analyze(source, tree, options, project, path)
     file_windows = _file_rule_windows(windows, touched, forms)
     file_scoped = {r.code for r in all_rules() if r.scope == "file"}
     kept = []
     for f in previous.raw:
-        if not options.selection.enables(f.code):
-            continue
+        if not options.selection.enables(f.code) or f.related:
+            continue  # findings across functions are always recomputed
         shifted = _shift(f, edit)
         if shifted is None:
             continue
@@ -61,7 +74,11 @@ def reanalyze(
     with memo.scope(root):
         fresh, errors = collect(source, root, options, windows, scope="form")
         whole, more_errors = collect(source, root, options, file_windows, scope="file")
-        return finish(source, root, options, kept + fresh + whole, errors + more_errors, forms)
+        across = across_functions(source, root, options, project, path)
+        raw = kept + fresh + whole + across.findings
+        result = finish(source, root, options, raw, errors + more_errors, forms)
+        result.summary, result.unresolved = across.summary, across.unresolved
+        return result
 
 
 def _file_rule_windows(

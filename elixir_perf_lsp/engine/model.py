@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 
+from elixir_perf_lsp.positions import Encoding, decode, units
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -53,6 +55,34 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A span in some file, kept in a form any position encoding can be read from:
+    its 0-based row, byte columns on that row, and the row's text (so a file that
+    is not open can still be pointed at). `path` "" means the analysed file."""
+
+    path: str
+    row: int
+    start_column: int
+    end_column: int
+    line: bytes
+
+    def columns(self, encoding: Encoding) -> tuple[int, int]:
+        """Start and end columns on `row`, in code units of `encoding`."""
+        before = decode(self.line[: self.start_column])
+        inside = decode(self.line[self.start_column : self.end_column])
+        start = units(before, encoding)
+        return start, start + units(inside, encoding)
+
+
+@dataclass(frozen=True)
+class Related:
+    """Where the cost a finding reports really is (LSP `relatedInformation`)."""
+
+    place: Place
+    message: str
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     name: str
@@ -63,6 +93,8 @@ class Finding:
     fix: Fix | None = None
     # Worth showing in test code (see `Rule.in_tests`).
     in_tests: bool = False
+    # Findings about a call whose cost lies in another function: where that cost is.
+    related: tuple[Related, ...] = ()
 
     def shifted(self, delta: int) -> Finding:
         fix = self.fix.shifted(delta) if self.fix else None

@@ -93,6 +93,11 @@ class Rule:
     # False: measured precision on real projects is below the default set's bar, so
     # the rule runs only when selected by its exact code (docs/rules/README.md).
     default: bool = True
+    # An effect kind of the project index ("db_write", "db_read", "file_append"):
+    # the rule also reports a loop calling a project function that performs it,
+    # however deep (`project.through_calls`), with `through_call_advice` as advice.
+    effect: str = ""
+    through_call_advice: str = ""
     # Measured precision on real code, for the docs: "3 of 4 findings worth changing
     # on 14 projects (benchmarks/precision, 2026-12-06)".
     precision: str = ""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
-from elixir_perf_lsp.engine.model import Applicability
+from elixir_perf_lsp.engine.model import Applicability, Related
 from elixir_perf_lsp.output.records import LocatedFinding
+from elixir_perf_lsp.positions import Encoding
 from elixir_perf_lsp.urls import rule_url
 
 
@@ -23,7 +25,7 @@ def as_json_object(item: LocatedFinding) -> dict[str, Any]:
                 for e, s, t in item.edits
             ],
         }
-    return {
+    out: dict[str, Any] = {
         "filename": item.filename,
         "code": f.code,
         "name": f.name,
@@ -34,6 +36,29 @@ def as_json_object(item: LocatedFinding) -> dict[str, Any]:
         "fix": fix,
         "url": rule_url(f.name),
     }
+    if f.related:
+        out["related"] = [_related(item.filename, r) for r in f.related]
+    return out
+
+
+def _related(filename: str, related: Related) -> dict[str, Any]:
+    """Where a finding's cost is: another place, 1-based rows and code-point columns."""
+    place = related.place
+    start, end = place.columns(Encoding.UTF32)
+    return {
+        "filename": display_path(place.path) if place.path else filename,
+        "location": {"row": place.row + 1, "column": start + 1},
+        "end_location": {"row": place.row + 1, "column": end + 1},
+        "message": related.message,
+    }
+
+
+def display_path(path: str) -> str:
+    """`path` relative to the working directory when it lies below it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+    except ValueError:  # another drive, on Windows
+        return path
 
 
 def render_json(items: Sequence[LocatedFinding]) -> str:

@@ -3,6 +3,10 @@ Flags `File.write/2,3` and `File.write!/2,3` inside a loop body (an `Enum`/
 `Stream` callback, a `for` body, a recursive clause) when they append
 (`[:append]`) or write to a path that does not change between iterations.
 
+Across functions: a loop calling a project function that appends to a file with
+`File.write(!)/3` and `[:append]` (itself or through further calls) is reported
+at the call, with the write as related information.
+
 ## Why is this bad?
 Each call opens the file, writes, and closes it again: a system call round trip
 and a file-server process per element. Opening the file once, or building the
@@ -230,6 +234,10 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
+    effect="file_append",
+    through_call_advice=(
+        "the file is opened and closed per element; open it once (`File.open!/3` + `IO.binwrite/2`) or build the iodata and write it once"
+    ),
     bad=(
         Example(
             "Enum.each(lines, fn line -> File.write!(path, line, [:append]) end)\n",

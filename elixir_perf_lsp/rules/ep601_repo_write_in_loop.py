@@ -13,6 +13,15 @@ Not flagged: one write inside `Repo.transaction(fn -> … end)` or an
 loops (`receive` in the recursive function: one write per message is the job),
 and repos reached through a variable (`repo.insert(…)` in `Ecto.Multi.run`).
 
+Across functions and modules: a loop whose body calls a project function that
+performs a write itself or through further calls (`Enum.each(attrs,
+&create_activity/1)` where `create_activity/1` calls `Repo.insert/1`, or a
+controller mapping `&Accounts.get_user!/1` over ids) is reported at the call,
+naming the chain, with the underlying repo call as related information. `check`
+indexes the whole mix project (umbrella apps included, `deps/` not) for this;
+functions that only build a query, batch (`insert_all`, `update_all`,
+`delete_all`) or wrap their work in `Repo.transaction`/`Ecto.Multi` do not count.
+
 ## Why is this bad?
 Each call is a separate round trip to the database, with its own connection
 checkout, network latency and (outside a transaction) its own commit: n elements
@@ -104,6 +113,10 @@ RULE = Rule(
     cost=COST,
     query=QUERY,
     check=check,
+    effect="db_write",
+    through_call_advice=(
+        "one database round trip each; collect the rows and write them once (`Repo.insert_all/3`, `update_all`/`delete_all` with `where: x.id in ^ids`, or an `Ecto.Multi`)"
+    ),
     bad=(
         Example(
             "def import(rows) do\n"

@@ -11,6 +11,10 @@ Not flagged: a read over `Enum.chunk_every`/`Stream.chunk_every` batches (one
 query per batch is the fix, not the problem), reads in a transaction body,
 receive loops, and repos reached through a variable.
 
+Reads behind a project function (a loop calling `Accounts.get_user!/1`, which calls
+`Repo.get!/2`) are EP604's, which is opt-in: on real projects few of them were worth
+changing.
+
 ## Why is this bad?
 This is the N+1 query: one query for the list, then one more per element, each
 a database round trip. Loading the associations with `preload` (one extra query

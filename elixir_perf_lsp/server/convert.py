@@ -3,13 +3,14 @@ turns byte offsets into LSP positions."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 
 from elixir_perf_lsp.document import Document
 from elixir_perf_lsp.engine import Finding, Severity
-from elixir_perf_lsp.engine.model import Edit
+from elixir_perf_lsp.engine.model import Edit, Related
 from elixir_perf_lsp.positions import Encoding
 from elixir_perf_lsp.urls import rule_url
 
@@ -48,7 +49,16 @@ def to_diagnostic(doc: Document, finding: Finding) -> types.Diagnostic:
         code_description=types.CodeDescription(href=rule_url(finding.name)),
         source=SOURCE,
         data={**finding_key(finding), "version": doc.version, "uri": doc.uri},
+        related_information=[_related(doc, r) for r in finding.related] or None,
     )
+
+
+def _related(doc: Document, related: Related) -> types.DiagnosticRelatedInformation:
+    place = related.place
+    start, end = place.columns(doc.encoding)
+    uri = Path(place.path).as_uri() if place.path else doc.uri
+    range_ = types.Range(types.Position(place.row, start), types.Position(place.row, end))
+    return types.DiagnosticRelatedInformation(types.Location(uri, range_), related.message)
 
 
 def to_text_edit(doc: Document, edit: Edit) -> types.TextEdit:

@@ -11,7 +11,7 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from elixir_perf_lsp.config import ConfigError
-from elixir_perf_lsp.server import logs, watched_files, workspace
+from elixir_perf_lsp.server import logs, project, watched_files, workspace
 from elixir_perf_lsp.server.convert import encoding_of
 from elixir_perf_lsp.server.guard import guarded, log_to_client
 from elixir_perf_lsp.server.settings import is_for_us, parse_settings
@@ -76,6 +76,7 @@ def register(server: ElixirPerfServer) -> None:
             relint_all(ls)
         flush_errors(ls)
         workspace.settings_changed(ls)  # scans the workspace when the setting is on
+        project.start_indexing(ls)  # in the background: local findings come first
         await watched_files.watch(ls)  # last: the client may take its time to answer
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -103,6 +104,7 @@ def register(server: ElixirPerfServer) -> None:
         changed = watched_files.config_changes(ls, list(params.changes))
         if changed:
             reload_config(ls, changed)
+        project.files_changed(ls, list(params.changes))  # `.ex` files: the project index
 
 
 def reload_config(ls: ElixirPerfServer, changed: list[Path]) -> None:

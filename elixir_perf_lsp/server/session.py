@@ -19,12 +19,20 @@ from elixir_perf_lsp.engine.analyze import compile_all_rules
 from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.positions import Encoding
+from elixir_perf_lsp.project.build import index_key
+from elixir_perf_lsp.project.index import IndexView, ProjectIndex
 from elixir_perf_lsp.server.settings import EditorSettings
 
 log = logging.getLogger(__name__)
 
 # Source bytes of the buffers whose trees stay in memory (trees take ~20x that).
 TREE_BUDGET_BYTES = 2 * 1024 * 1024
+
+
+def project_path(uri: str) -> str:
+    """How the project index names the file behind `uri` ("" when it has none)."""
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    return index_key(path) if path else ""
 
 
 @dataclass
@@ -38,6 +46,11 @@ class Session:
     # Documents holding a parsed tree, least recently used first.
     _recent: OrderedDict[str, None] = field(default_factory=OrderedDict)
     _analyses: dict[str, tuple[int | None, Analysis]] = field(default_factory=dict)
+    # The project index once built in the background (server/project.py), and the
+    # index generation each cached analysis saw: findings across modules go stale
+    # when another file's summary changes.
+    project: ProjectIndex | None = None
+    _seen_generation: dict[str, int] = field(default_factory=dict)
     _reported_errors: set[str] = field(default_factory=set)
     # User-visible messages not yet shown: (level, text), level "error" or "warning".
     pending_messages: list[tuple[str, str]] = field(default_factory=list)
@@ -83,9 +96,18 @@ class Session:
     def close(self, uri: str) -> None:
         self._locks.pop(uri, None)
         self._failed_rules.pop(uri, None)
+        self._seen_generation.pop(uri, None)
         self.documents.pop(uri, None)
         self._analyses.pop(uri, None)
         self._recent.pop(uri, None)
+
+    def stale(self) -> list[Document]:
+        """Open documents whose last analysis saw an older project index."""
+        return [
+            doc
+            for uri, doc in self.documents.items()
+            if uri in self._analyses and not self.current(uri)
+        ]
 
     def invalidate(self) -> None:
         """Settings changed: every analysis must be redone."""
@@ -119,18 +141,30 @@ class Session:
             self._reported_errors.add(message)
             self.pending_messages.append((level, message))
 
+    def current(self, uri: str) -> bool:
+        """Whether `uri`'s last analysis saw the project index as it is now."""
+        generation = self.project.generation if self.project is not None else -1
+        return self._seen_generation.get(uri, -1) == generation
+
     async def analysis(self, doc: Document) -> Analysis:
         """`doc`'s analysis at its current version, computed off the event loop.
 
         A slow buffer (up to the time budget) then never holds up requests on
         other buffers. Analyses of one buffer run one at a time, in order, each
-        reusing the last (incremental analysis needs the edits since it).
+        reusing the last (incremental analysis needs the edits since it). The
+        worker reads a read-only view of the project index; the buffer's summary
+        it returns is put in the index here, on the event loop.
         """
         lock = self._locks.setdefault(doc.uri, asyncio.Lock())
         async with lock:
+            redone = False
             while True:
                 cached = self._analyses.get(doc.uri)
-                if cached is not None and cached[0] == doc.version:
+                if (
+                    cached is not None
+                    and cached[0] == doc.version
+                    and (redone or self.current(doc.uri))
+                ):
                     return cached[1]
                 job = self._job(doc, cached[1] if cached is not None else None)
                 started = time.perf_counter()
@@ -148,11 +182,24 @@ class Session:
                     doc.adopt_tree(job.tree)
                 self._note(doc, result)
                 self._analyses[doc.uri] = (job.version, result)
+                self._seen_generation[doc.uri] = self._index_summary(doc, job, result)
+                redone = True
                 if self._all_rules_compiled is None:
                     self._all_rules_compiled = asyncio.get_running_loop().call_later(
                         COMPILE_ALL_AFTER_SECONDS, _compile_all_rules_off_loop
                     )
                 # Edited while we worked: go again, incrementally, from this result.
+
+    def _index_summary(self, doc: Document, job: _Job, result: Analysis) -> int:
+        """Put the buffer's summary in the index (the buffer wins over its disk copy);
+        the index generation the analysis is current with."""
+        seen = job.generation
+        index = self.project
+        if index is None or not job.path or result.summary is None or doc.source is not job.source:
+            return seen  # an older text's summary: the analysis of the newer one will do
+        current = index.generation == job.generation  # nothing else changed meanwhile
+        index.update(result.summary)
+        return index.generation if current else seen
 
     def _job(self, doc: Document, previous: Analysis | None) -> _Job:
         """A snapshot of what analysing `doc` needs; taken on the event loop."""
@@ -160,6 +207,8 @@ class Session:
         pending, doc.pending = doc.pending, None
         reason = too_large(doc.source)
         options = self._options_for(doc.uri) if self.settings.enable and not reason else None
+        path = project_path(doc.uri)  # an untitled buffer is no module of the project
+        view = self.project.view() if self.project is not None and path else None
         return _Job(
             doc.source,
             # A copy: the buffer's own tree is edited in place by the next change.
@@ -169,6 +218,9 @@ class Session:
             options,
             reason if self.settings.enable else None,
             doc.version,
+            path,
+            view,
+            view.generation if view is not None else -1,
         )
 
     def _options_for(self, uri: str) -> Options:
@@ -212,6 +264,9 @@ class _Job:
     options: Options | None  # None: not analysed (disabled, or `skipped` says why)
     skipped: str | None
     version: int | None
+    path: str  # the file as the project index names it ("" when none)
+    project: IndexView | None  # read-only: the worker never changes the index
+    generation: int  # the index generation `project` shows (-1: no index)
 
     def run(self) -> Analysis:
         if self.options is None:
@@ -221,5 +276,13 @@ class _Job:
             self.tree = syntax.parse(self.source)
         previous = self.previous
         if previous is not None and self.pending is not None and previous.skipped is None:
-            return reanalyze(previous, self.source, self.tree, self.pending, self.options)
-        return analyze(self.source, self.tree, self.options)
+            return reanalyze(
+                previous,
+                self.source,
+                self.tree,
+                self.pending,
+                self.options,
+                self.project,
+                self.path,
+            )
+        return analyze(self.source, self.tree, self.options, self.project, self.path)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from elixir_perf_lsp.document import Document, TextChange
-from elixir_perf_lsp.server import workspace
+from elixir_perf_lsp.server import project, workspace
 from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, guarded_async, log_to_client
@@ -21,6 +21,7 @@ _pending: dict[str, asyncio.Task[None]] = {}
 
 async def diagnostics_for(ls: ElixirPerfServer, doc: Document) -> list[types.Diagnostic]:
     analysis = await ls.session.analysis(doc)
+    project.refresh_stale(ls)  # this buffer's summary may have changed what others call
     return [to_diagnostic(doc, f) for f in analysis.findings]
 
 
@@ -68,6 +69,13 @@ def relint_all(ls: ElixirPerfServer) -> None:
         schedule_lint(ls, uri, 0)
 
 
+def _result_id(ls: ElixirPerfServer, doc: Document) -> str:
+    """What a pulled report depends on: the text, the settings and (findings across
+    modules) the project index."""
+    index = ls.session.project
+    return f"{doc.version}:{ls.session.generation}:{index.generation if index else -1}"
+
+
 def _change(change: types.TextDocumentContentChangeEvent) -> TextChange:
     if isinstance(change, types.TextDocumentContentChangePartial):
         r = change.range
@@ -111,6 +119,7 @@ def register(server: ElixirPerfServer) -> None:
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
         workspace.file_closed(ls, uri)  # with workspace diagnostics on: report it from disk
+        project.file_closed(ls, uri)  # the disk copy is the project's again
 
     # pygls sets `workspace_diagnostics` from whether workspace/diagnostic has a
     # handler: workspace.py registers one at initialize when the setting is on.
@@ -127,10 +136,10 @@ def register(server: ElixirPerfServer) -> None:
         doc = ls.session.documents.get(params.text_document.uri)
         if doc is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{doc.version}:{ls.session.generation}"
-        if params.previous_result_id == result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        if params.previous_result_id == _result_id(ls, doc) and ls.session.current(doc.uri):
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=_result_id(ls, doc))
         items = await diagnostics_for(ls, doc)
+        result_id = _result_id(ls, doc)  # after: the analysis may have moved the index on
         from elixir_perf_lsp.server.lifecycle import flush_errors
 
         flush_errors(ls)

@@ -44,6 +44,8 @@ from elixir_perf_lsp.document import Document
 from elixir_perf_lsp.engine import analyze
 from elixir_perf_lsp.engine.limits import too_large
 from elixir_perf_lsp.fileio import Unreadable, read_source
+from elixir_perf_lsp.project.build import index_key
+from elixir_perf_lsp.project.index import IndexView
 from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, log_to_client
@@ -149,8 +151,12 @@ def _readable(ls: ElixirPerfServer, path: Path, source: bytes) -> bool:
     return True
 
 
-def analyse_file(ls: ElixirPerfServer, uri: str, path: Path) -> ScannedFile | None:
-    """The file's findings from disk, or None when it is excluded or unreadable."""
+def analyse_file(
+    ls: ElixirPerfServer, uri: str, path: Path, project: IndexView | None
+) -> ScannedFile | None:
+    """The file's findings from disk, or None when it is excluded or unreadable.
+    `project`: a view of the project index taken on the event loop (this may run in
+    a worker thread, which must not read the index while it changes)."""
     resolved = ls.session.resolve(uri)
     if resolved.excludes(path):
         return None
@@ -161,12 +167,15 @@ def analyse_file(ls: ElixirPerfServer, uri: str, path: Path) -> ScannedFile | No
     source = snapshot.data
     if not _readable(ls, path, source):
         return None
-    analysis = analyze(source, options=resolved.options)
+    # A closed file's disk copy is what the project index holds for it, too.
+    analysis = analyze(source, options=resolved.options, project=project, path=index_key(path))
     for message in analysis.rule_errors:
         ls.session.report_error(f"elixir-perf: {message}")
     doc = Document(uri, source, None, ls.session.encoding)
     stamp = snapshot.stamp
-    result_id = f"{ls.session.generation}:{stamp[0]}:{stamp[1]}"
+    # Findings across modules depend on the project index too.
+    index_generation = project.generation if project is not None else -1
+    result_id = f"{ls.session.generation}:{index_generation}:{stamp[0]}:{stamp[1]}"
     diagnostics = [to_diagnostic(doc, f) for f in analysis.findings]
     return ScannedFile(path, stamp, diagnostics, result_id)
 
@@ -188,7 +197,7 @@ def _publish(
 
 def _update(ls: ElixirPerfServer, state: WorkspaceState, uri: str, path: Path) -> bool:
     """Analyse `uri` from disk and report it; False when it is excluded or unreadable."""
-    return _record(ls, state, uri, analyse_file(ls, uri, path))
+    return _record(ls, state, uri, analyse_file(ls, uri, path, _project_view(ls)))
 
 
 async def _update_off_loop(
@@ -196,7 +205,13 @@ async def _update_off_loop(
 ) -> bool:
     """`_update` with the reading and analysing in a worker thread: one slow file
     (up to the time budget) must not hold up edits and requests meanwhile."""
-    return _record(ls, state, uri, await asyncio.to_thread(analyse_file, ls, uri, path))
+    view = _project_view(ls)
+    return _record(ls, state, uri, await asyncio.to_thread(analyse_file, ls, uri, path, view))
+
+
+def _project_view(ls: ElixirPerfServer) -> IndexView | None:
+    index = ls.session.project
+    return index.view() if index is not None else None
 
 
 def _record(
@@ -214,7 +229,7 @@ def _record(
 # --- the scan -----------------------------------------------------------------------
 
 
-class _Progress:
+class Progress:
     """Server-initiated work-done progress, when the client supports it."""
 
     def __init__(self, ls: ElixirPerfServer, token: str | None) -> None:
@@ -222,7 +237,7 @@ class _Progress:
         self._last = -1
 
     @classmethod
-    async def start(cls, ls: ElixirPerfServer) -> _Progress:
+    async def start(cls, ls: ElixirPerfServer, title: str = PROGRESS_TITLE) -> Progress:
         window = ls.client_capabilities.window
         if not (window and window.work_done_progress):
             return cls(ls, None)
@@ -239,7 +254,7 @@ class _Progress:
         ls.work_done_progress.begin(
             token,
             types.WorkDoneProgressBegin(
-                title=PROGRESS_TITLE, cancellable=True, message="finding files", percentage=0
+                title=title, cancellable=True, message="finding files", percentage=0
             ),
         )
         return cls(ls, token)
@@ -279,7 +294,7 @@ def _discover(paths: list[Path], layer: Layer, config_file: Path | None) -> list
 async def _scan(ls: ElixirPerfServer, state: WorkspaceState) -> None:
     from elixir_perf_lsp.server.lifecycle import flush_errors
 
-    progress = await _Progress.start(ls)
+    progress = await Progress.start(ls)
     outcome = "cancelled"
     checked = 0
     try:
