@@ -13,9 +13,10 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from elixir_perf_lsp import __version__
-from elixir_perf_lsp.server import logs
+from elixir_perf_lsp.server import code_actions, debug, hover, lifecycle, logs, sync
 from elixir_perf_lsp.server.protocol import ElixirPerfProtocol
 from elixir_perf_lsp.server.session import Session
+from elixir_perf_lsp.server.state import ServerState
 from elixir_perf_lsp.server.transport import CHUNK, pump, stdin_reader
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ class ElixirPerfServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("elixir-perf-lsp", __version__, protocol_cls=ElixirPerfProtocol)
         self.session = Session()
+        # Everything else it keeps between messages: nothing lives in module globals.
+        self.state = ServerState()
         # The loop serving the client, for work in other threads to send through.
         self.event_loop: asyncio.AbstractEventLoop | None = None
 
@@ -69,10 +72,8 @@ class ElixirPerfServer(LanguageServer):
 
 
 def create_server() -> ElixirPerfServer:
-    from elixir_perf_lsp.server import code_actions, debug, hover, lifecycle, sync, workspace
-
     server = ElixirPerfServer()
-    for module in (lifecycle, sync, code_actions, hover, debug, workspace):
+    for module in (lifecycle, sync, code_actions, hover, debug):
         module.register(server)
     return server
 

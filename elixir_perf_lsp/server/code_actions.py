@@ -231,8 +231,9 @@ async def show_documentation(ls: LanguageServer, code: str) -> bool:
 def _extract(source: bytes, tree: syntax.Tree | None, offset: int, options: Options) -> Fix | None:
     """The regex extraction at `offset`; runs in a worker thread."""
     try:
+        # Lazy: optional, as the refactoring ships with the regex rules.
         from elixir_perf_lsp.refactors.extract_regex import extract_regex
-    except ImportError:  # the refactoring ships with the regex rules
+    except ImportError:
         return None
     return extract_regex(source, tree or syntax.parse(source), offset, options.target)
 

@@ -1,4 +1,4 @@
-"""initialize / initialized / configuration changes."""
+"""initialize / initialized / configuration changes / shutdown."""
 
 from __future__ import annotations
 
@@ -14,22 +14,14 @@ from elixir_perf_lsp.config import ConfigError
 from elixir_perf_lsp.server import logs, project, watched_files, workspace
 from elixir_perf_lsp.server.convert import encoding_of
 from elixir_perf_lsp.server.guard import guarded, log_to_client
+from elixir_perf_lsp.server.linting import relint_all
+from elixir_perf_lsp.server.messages import flush_errors
 from elixir_perf_lsp.server.settings import is_for_us, parse_settings
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
 
 log = logging.getLogger(__name__)
-
-
-def flush_errors(ls: ElixirPerfServer) -> None:
-    """Show queued configuration/rule errors, each once (DESIGN 3.4)."""
-    session = ls.session
-    while session.pending_messages:
-        level, message = session.pending_messages.pop(0)
-        kind = types.MessageType.Error if level == "error" else types.MessageType.Warning
-        ls.window_show_message(types.ShowMessageParams(type=kind, message=message))
-        log_to_client(ls, message, kind)
 
 
 def apply_settings(ls: ElixirPerfServer, payload: Any) -> None:
@@ -69,8 +61,6 @@ def register(server: ElixirPerfServer) -> None:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: ElixirPerfServer, params: types.InitializedParams) -> None:
-        from elixir_perf_lsp.server.sync import relint_all
-
         if await pull_configuration(ls):
             # Documents opened while we waited were linted with the old settings.
             relint_all(ls)
@@ -83,8 +73,6 @@ def register(server: ElixirPerfServer) -> None:
     async def did_change_configuration(
         ls: ElixirPerfServer, params: types.DidChangeConfigurationParams
     ) -> None:
-        from elixir_perf_lsp.server.sync import relint_all
-
         settings = params.settings
         if settings and is_for_us(settings):
             apply_settings(ls, settings)
@@ -106,14 +94,17 @@ def register(server: ElixirPerfServer) -> None:
             reload_config(ls, changed)
         project.files_changed(ls, list(params.changes))  # `.ex` files: the project index
 
+    @server.feature(types.SHUTDOWN)
+    @guarded()
+    def shutdown(ls: ElixirPerfServer, params: None) -> None:
+        workspace.stop_scan(ls)
+
 
 def reload_config(ls: ElixirPerfServer, changed: list[Path]) -> None:
     """A configuration file changed on disk: every open document is linted again
     (config files are re-read by their modification stamp), errors in the new
     text are shown even when an earlier version had the same ones, and the
     workspace is rescanned when its diagnostics are on."""
-    from elixir_perf_lsp.server.sync import relint_all
-
     names = ", ".join(sorted({str(p) for p in changed}))
     log_to_client(
         ls,

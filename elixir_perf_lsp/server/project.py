@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +45,8 @@ from elixir_perf_lsp.project.index import ProjectIndex
 from elixir_perf_lsp.project.summary import FileSummary
 from elixir_perf_lsp.server import workspace
 from elixir_perf_lsp.server.guard import log_to_client
-from elixir_perf_lsp.server.workspace import Progress
+from elixir_perf_lsp.server.linting import refresh_stale, relint_all
+from elixir_perf_lsp.server.progress import Progress
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
@@ -57,22 +57,16 @@ WATCHER_ID = "elixir-perf/project-files"
 # for at most a few tens of ms, enough that the hops cost nothing.
 _BATCH = 16
 
-_tasks: weakref.WeakKeyDictionary[ElixirPerfServer, asyncio.Task[None]] = (
-    weakref.WeakKeyDictionary()
-)
-# Updates from disk in flight (kept referenced so they are not collected).
-_updates: set[asyncio.Task[None]] = set()
-
 
 def start_indexing(ls: ElixirPerfServer) -> None:
     folder = ls.session.workspace_root
-    if folder is None or ls.session.project is not None or ls in _tasks:
+    if folder is None or ls.session.project is not None or ls.state.indexing is not None:
         return
     root = project_root(folder)
     if root is None:
         return  # not a mix project: as with `check`, each file is its own project
     task = asyncio.ensure_future(_build(ls, root))
-    _tasks[ls] = task
+    ls.state.indexing = task
     task.add_done_callback(lambda t: _report_failure(ls, t, "indexing the project"))
 
 
@@ -104,8 +98,6 @@ async def _build(ls: ElixirPerfServer, root: Path) -> None:
         ls.session.project = index
         outcome = f"{len(index)} files indexed"
         await _watch_files(ls)
-        from elixir_perf_lsp.server.sync import relint_all
-
         relint_all(ls)
         if workspace.enabled(ls):
             # Closed files scanned before the index was ready lack their findings
@@ -157,20 +149,6 @@ async def _watch_files(ls: ElixirPerfServer) -> None:
         )
 
 
-def refresh_stale(ls: ElixirPerfServer) -> None:
-    """Lint again the open documents analysed against an older index."""
-    from elixir_perf_lsp.server.sync import relint_all, schedule_lint
-
-    stale = ls.session.stale()
-    if not stale:
-        return
-    if ls.session.pull_diagnostics:
-        relint_all(ls)  # asks the client to pull again
-        return
-    for doc in stale:
-        schedule_lint(ls, doc.uri, ls.session.settings.debounce_ms)
-
-
 def file_closed(ls: ElixirPerfServer, uri: str) -> None:
     """The buffer is gone: its disk copy is what the project now holds."""
     path = _indexed_path(uri)
@@ -194,8 +172,9 @@ def _update_from_disk(ls: ElixirPerfServer, files: list[tuple[str, Path, bool]])
     """Re-summarise (or, deleted, remove) closed files: read in a worker thread, put
     in the index on the event loop."""
     task = asyncio.ensure_future(_apply_from_disk(ls, files))
-    _updates.add(task)
-    task.add_done_callback(_updates.discard)
+    updates = ls.state.index_updates
+    updates.add(task)
+    task.add_done_callback(updates.discard)
     task.add_done_callback(lambda t: _report_failure(ls, t, "updating the project index"))
 
 

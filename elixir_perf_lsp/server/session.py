@@ -18,7 +18,7 @@ from elixir_perf_lsp.engine import Analysis, Options, analyze
 from elixir_perf_lsp.engine.analyze import compile_all_rules
 from elixir_perf_lsp.engine.incremental import reanalyze
 from elixir_perf_lsp.engine.limits import too_large
-from elixir_perf_lsp.positions import Encoding
+from elixir_perf_lsp.positions import Encoding, encode
 from elixir_perf_lsp.project.build import index_key
 from elixir_perf_lsp.project.index import IndexView, ProjectIndex
 from elixir_perf_lsp.server.settings import EditorSettings
@@ -64,8 +64,6 @@ class Session:
     _all_rules_compiled: asyncio.TimerHandle | None = None
 
     def open(self, uri: str, text: str, version: int | None) -> Document:
-        from elixir_perf_lsp.positions import encode
-
         doc = Document(uri, encode(text), version, self.encoding)
         self.documents[uri] = doc
         self._analyses.pop(uri, None)

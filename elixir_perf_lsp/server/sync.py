@@ -2,71 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from elixir_perf_lsp.document import Document, TextChange
 from elixir_perf_lsp.server import project, workspace
-from elixir_perf_lsp.server.client_requests import refresh_diagnostics
-from elixir_perf_lsp.server.convert import to_diagnostic
 from elixir_perf_lsp.server.guard import guarded, guarded_async, log_to_client
+from elixir_perf_lsp.server.linting import cancel_lint, diagnostics_for, schedule_lint
+from elixir_perf_lsp.server.messages import flush_errors
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
-
-_pending: dict[str, asyncio.Task[None]] = {}
-
-
-async def diagnostics_for(ls: ElixirPerfServer, doc: Document) -> list[types.Diagnostic]:
-    analysis = await ls.session.analysis(doc)
-    project.refresh_stale(ls)  # this buffer's summary may have changed what others call
-    return [to_diagnostic(doc, f) for f in analysis.findings]
-
-
-async def publish(ls: ElixirPerfServer, doc: Document) -> None:
-    from elixir_perf_lsp.server.lifecycle import flush_errors
-
-    diagnostics = await diagnostics_for(ls, doc)
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=doc.uri, version=doc.version, diagnostics=diagnostics)
-    )
-    flush_errors(ls)
-
-
-def schedule_lint(ls: ElixirPerfServer, uri: str, delay_ms: int) -> None:
-    """Publish diagnostics for the latest version after `delay_ms` of quiet."""
-    previous = _pending.pop(uri, None)
-    if previous is not None:
-        previous.cancel()
-    if ls.session.pull_diagnostics:
-        return  # the client asks when it wants them
-    _pending[uri] = asyncio.ensure_future(_lint_later(ls, uri, delay_ms))
-
-
-async def _lint_later(ls: ElixirPerfServer, uri: str, delay_ms: int) -> None:
-    try:
-        if delay_ms:
-            await asyncio.sleep(delay_ms / 1000)
-        doc = ls.session.documents.get(uri)
-        if doc is not None:  # closed meanwhile: nothing to say
-            await publish(ls, doc)
-    except asyncio.CancelledError:
-        raise
-    except Exception as exc:
-        log_to_client(ls, f"elixir-perf: linting {uri} failed: {exc!r}")
-    finally:
-        if _pending.get(uri) is asyncio.current_task():
-            _pending.pop(uri, None)
-
-
-def relint_all(ls: ElixirPerfServer) -> None:
-    if ls.session.pull_diagnostics:
-        refresh_diagnostics(ls)
-        return
-    for uri in list(ls.session.documents):
-        schedule_lint(ls, uri, 0)
 
 
 def _result_id(ls: ElixirPerfServer, doc: Document) -> str:
@@ -110,9 +57,7 @@ def register(server: ElixirPerfServer) -> None:
     @guarded()
     def did_close(ls: ElixirPerfServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        pending = _pending.pop(uri, None)
-        if pending is not None:
-            pending.cancel()
+        cancel_lint(ls, uri)
         ls.session.close(uri)
         if not ls.session.pull_diagnostics:
             ls.text_document_publish_diagnostics(
@@ -140,7 +85,5 @@ def register(server: ElixirPerfServer) -> None:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=_result_id(ls, doc))
         items = await diagnostics_for(ls, doc)
         result_id = _result_id(ls, doc)  # after: the analysis may have moved the index on
-        from elixir_perf_lsp.server.lifecycle import flush_errors
-
         flush_errors(ls)
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)

@@ -28,10 +28,6 @@ clears what the scan published.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
-import weakref
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,40 +44,15 @@ from elixir_perf_lsp.project.build import index_key
 from elixir_perf_lsp.project.index import IndexView
 from elixir_perf_lsp.server.client_requests import refresh_diagnostics
 from elixir_perf_lsp.server.convert import to_diagnostic
-from elixir_perf_lsp.server.guard import guarded, log_to_client
+from elixir_perf_lsp.server.guard import log_to_client
+from elixir_perf_lsp.server.messages import flush_errors
+from elixir_perf_lsp.server.progress import Progress
+from elixir_perf_lsp.server.state import ScannedFile, WorkspaceState
 
 if TYPE_CHECKING:
     from elixir_perf_lsp.server.app import ElixirPerfServer
 
 PROGRESS_TITLE = "elixir-perf: checking the workspace"
-PROGRESS_CREATE_TIMEOUT_S = 5.0
-_tokens = itertools.count(1)
-
-
-@dataclass
-class ScannedFile:
-    path: Path
-    stamp: tuple[int, int]  # (mtime_ns, size) when analysed
-    diagnostics: list[types.Diagnostic]
-    result_id: str
-
-
-@dataclass
-class WorkspaceState:
-    files: dict[str, ScannedFile] = field(default_factory=dict)
-    # URIs whose scan findings were published (push model), so they can be cleared.
-    published: set[str] = field(default_factory=set)
-    task: asyncio.Task[None] | None = None
-
-
-_states: weakref.WeakKeyDictionary[ElixirPerfServer, WorkspaceState] = weakref.WeakKeyDictionary()
-
-
-def state_of(ls: ElixirPerfServer) -> WorkspaceState:
-    state = _states.get(ls)
-    if state is None:
-        state = _states[ls] = WorkspaceState()
-    return state
 
 
 def enabled(ls: ElixirPerfServer) -> bool:
@@ -229,61 +200,6 @@ def _record(
 # --- the scan -----------------------------------------------------------------------
 
 
-class Progress:
-    """Server-initiated work-done progress, when the client supports it."""
-
-    def __init__(self, ls: ElixirPerfServer, token: str | None) -> None:
-        self.ls, self.token = ls, token
-        self._last = -1
-
-    @classmethod
-    async def start(cls, ls: ElixirPerfServer, title: str = PROGRESS_TITLE) -> Progress:
-        window = ls.client_capabilities.window
-        if not (window and window.work_done_progress):
-            return cls(ls, None)
-        token = f"elixir-perf/workspace/{next(_tokens)}"
-        try:
-            await asyncio.wait_for(
-                ls.work_done_progress.create_async(token), PROGRESS_CREATE_TIMEOUT_S
-            )
-        except Exception as exc:  # no progress shown; the scan still runs
-            log_to_client(
-                ls, f"elixir-perf: cannot show progress: {exc!r}", types.MessageType.Warning
-            )
-            return cls(ls, None)
-        ls.work_done_progress.begin(
-            token,
-            types.WorkDoneProgressBegin(
-                title=title, cancellable=True, message="finding files", percentage=0
-            ),
-        )
-        return cls(ls, token)
-
-    @property
-    def cancelled(self) -> bool:
-        if self.token is None:
-            return False
-        future = self.ls.work_done_progress.tokens.get(self.token)
-        return future is not None and future.cancelled()
-
-    def report(self, done: int, total: int) -> None:
-        percentage = done * 100 // total if total else 100
-        if self.token is None or percentage == self._last:
-            return
-        self._last = percentage
-        self.ls.work_done_progress.report(
-            self.token,
-            types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=percentage),
-        )
-
-    def end(self, message: str) -> None:
-        if self.token is None:
-            return
-        with contextlib.suppress(Exception):  # the transport may be gone at shutdown
-            self.ls.work_done_progress.end(self.token, types.WorkDoneProgressEnd(message=message))
-        self.ls.work_done_progress.tokens.pop(self.token, None)
-
-
 def _discover(paths: list[Path], layer: Layer, config_file: Path | None) -> list[Path]:
     """Candidate files under `paths` (editor excludes applied; config excludes later,
     per file, since each file may have its own `.elixir-perf.toml`)."""
@@ -292,9 +208,7 @@ def _discover(paths: list[Path], layer: Layer, config_file: Path | None) -> list
 
 
 async def _scan(ls: ElixirPerfServer, state: WorkspaceState) -> None:
-    from elixir_perf_lsp.server.lifecycle import flush_errors
-
-    progress = await Progress.start(ls)
+    progress = await Progress.start(ls, PROGRESS_TITLE)
     outcome = "cancelled"
     checked = 0
     try:
@@ -321,7 +235,7 @@ async def _scan(ls: ElixirPerfServer, state: WorkspaceState) -> None:
 
 
 def start_scan(ls: ElixirPerfServer) -> asyncio.Task[None]:
-    state = state_of(ls)
+    state = ls.state.workspace
     stop_scan(ls)
     task = asyncio.ensure_future(_scan(ls, state))
     task.add_done_callback(lambda t: _report_failure(ls, t))
@@ -335,14 +249,14 @@ def _report_failure(ls: ElixirPerfServer, task: asyncio.Task[None]) -> None:
 
 
 def stop_scan(ls: ElixirPerfServer) -> None:
-    task = state_of(ls).task
+    task = ls.state.workspace.task
     if task is not None and not task.done():
         task.cancel()
 
 
 def clear(ls: ElixirPerfServer) -> None:
     """Forget the scan; clear what it published, and tell pull clients to ask again."""
-    state = state_of(ls)
+    state = ls.state.workspace
     stop_scan(ls)
     for uri in list(state.published):
         if uri not in ls.session.documents:
@@ -376,10 +290,10 @@ def file_closed(ls: ElixirPerfServer, uri: str) -> None:
     inside = [r for r in roots(ls) if path.resolve().is_relative_to(r.resolve())]
     if not inside or is_excluded(path, ls.session.settings.layer.exclude, inside[0]):
         return
-    _update(ls, state_of(ls), uri, path)
+    _update(ls, ls.state.workspace, uri, path)
 
 
-# --- registration ---------------------------------------------------------------------
+# --- workspace/diagnostic -----------------------------------------------------------
 
 
 def _report(
@@ -397,7 +311,7 @@ def _report(
 def workspace_report(
     ls: ElixirPerfServer, previous_result_ids: list[types.PreviousResultId]
 ) -> types.WorkspaceDiagnosticReport:
-    state = state_of(ls)
+    state = ls.state.workspace
     previous = {p.uri: p.value for p in previous_result_ids}
     items: list[types.WorkspaceDocumentDiagnosticReport] = []
     open_paths = _open_paths(ls)
@@ -428,7 +342,7 @@ async def workspace_diagnostic(
 ) -> types.WorkspaceDiagnosticReport:
     if not enabled(ls):
         return types.WorkspaceDiagnosticReport(items=[])
-    task = state_of(ls).task
+    task = ls.state.workspace.task
     if task is not None and not task.done():
         await asyncio.wait({task})  # a scan under way: answer when it is done
     try:
@@ -436,8 +350,6 @@ async def workspace_diagnostic(
     except Exception as exc:
         log_to_client(ls, f"elixir-perf: workspace/diagnostic failed: {exc!r}")
         return types.WorkspaceDiagnosticReport(items=[])
-    from elixir_perf_lsp.server.lifecycle import flush_errors
-
     flush_errors(ls)
     return report
 
@@ -453,10 +365,3 @@ def initialize(ls: ElixirPerfServer) -> None:
         ls.protocol.fm.features
     ):
         ls.feature(types.WORKSPACE_DIAGNOSTIC)(workspace_diagnostic)
-
-
-def register(server: ElixirPerfServer) -> None:
-    @server.feature(types.SHUTDOWN)
-    @guarded()
-    def shutdown(ls: ElixirPerfServer, params: None) -> None:
-        stop_scan(ls)
