@@ -1,4 +1,4 @@
-"""Server state in one place (architecture §3.3): checked on the source of `server/`.
+"""Server state in one place (architecture §4): checked on the source of `server/`.
 
 - No module keeps mutable state: a module-level dict, list, set, counter or weak
   dictionary is a constant (an UPPER_CASE name that no code changes). What a server

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def flush_errors(ls: ElixirPerfServer) -> None:
-    """Show queued configuration/rule errors, each once (DESIGN 3.4)."""
+    """Show queued configuration/rule errors, each once (architecture §3.4)."""
     session = ls.session
     while session.pending_messages:
         level, message = session.pending_messages.pop(0)

@@ -2,7 +2,7 @@
 the JSON-RPC/LSP rules pygls 2 does not enforce.
 
 pygls keeps its own copy of every document and applies changes to it before our
-handlers run. We keep bytes + tree ourselves (DESIGN 6), so pygls's copy would be
+handlers run. We keep bytes + tree ourselves (architecture §3.3), so pygls's copy would be
 a second copy of every buffer and a second place to crash on a bad range: these
 overrides skip it and hand the notifications straight to our handlers.
 
@@ -33,7 +33,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 log = logging.getLogger(__name__)
 
-# DESIGN 3.3: take utf-8 or utf-32 when the client offers them, else utf-16.
+# Architecture §3.3: take utf-8 or utf-32 when the client offers them, else utf-16.
 _PREFERENCE = (
     types.PositionEncodingKind.Utf8,
     types.PositionEncodingKind.Utf32,
