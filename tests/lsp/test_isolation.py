@@ -4,17 +4,14 @@ when the size limits say it must not be (issue 20)."""
 from __future__ import annotations
 
 import asyncio
-import io
-from typing import Any
 
 import pytest
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.server import code_actions
-from elixir_perf_lsp.server.app import create_server
-from elixir_perf_lsp.server.protocol import ElixirPerfProtocol
 
+from .in_process import in_process_server, receive
 from .jsonrpc import RawServer
 from .test_protocol_abuse import open_doc
 
@@ -54,40 +51,24 @@ def test_a_hover_on_another_buffer_is_answered_while_a_slow_buffer_is_analysed()
     assert raw.close() == 0
 
 
-class _Sink(io.BytesIO):
-    def close(self) -> None:  # `exit` closes the writer; keep what was written
-        pass
-
-
-def _session() -> tuple[Any, ElixirPerfProtocol]:
-    server = create_server()
-    protocol = server.protocol
-    assert isinstance(protocol, ElixirPerfProtocol)
-    protocol.set_writer(_Sink())
-    return server, protocol
-
-
 def test_notifications_leave_no_future_behind() -> None:
     # pygls 2 kept one future per notification handled by a generator (~1.5 KB each).
-    _server, protocol = _session()
+    _server, protocol, _sink = in_process_server()
     uri = "file:///leak/a.ex"
-
-    def receive(message: dict[str, Any]) -> None:
-        protocol.handle_message(protocol.structure_message(message))
 
     async def run() -> int:
         receive(
+            protocol,
             {
-                "jsonrpc": "2.0",
                 "id": 1,
                 "method": "initialize",
                 "params": {"processId": None, "rootUri": None, "capabilities": {}},
-            }
+            },
         )
         for version in range(200):
             receive(
+                protocol,
                 {
-                    "jsonrpc": "2.0",
                     "method": "textDocument/didOpen",
                     "params": {
                         "textDocument": {
@@ -97,24 +78,24 @@ def test_notifications_leave_no_future_behind() -> None:
                             "text": "x = 1\n",
                         }
                     },
-                }
+                },
             )
             receive(
+                protocol,
                 {
-                    "jsonrpc": "2.0",
                     "method": "textDocument/didChange",
                     "params": {
                         "textDocument": {"uri": uri, "version": version},
                         "contentChanges": [{"text": "x = 2\n"}],
                     },
-                }
+                },
             )
             receive(
+                protocol,
                 {
-                    "jsonrpc": "2.0",
                     "method": "textDocument/didClose",
                     "params": {"textDocument": {"uri": uri}},
-                }
+                },
             )
         for _ in range(5):
             await asyncio.sleep(0)
@@ -126,7 +107,7 @@ def test_notifications_leave_no_future_behind() -> None:
 def test_a_code_action_on_a_buffer_over_the_size_limit_never_parses_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    server, _protocol = _session()
+    server, _protocol, _sink = in_process_server()
     uri = "file:///big/a.ex"
     text = "def a(xs), do: length(xs) == 0\n" * (MAX_BYTES // 30 + 10)
     server.session.open(uri, text, 1)

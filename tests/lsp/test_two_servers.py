@@ -4,36 +4,17 @@ progress tokens never reaches the other (the state lives on each server)."""
 from __future__ import annotations
 
 import asyncio
-import io
 import time
-from typing import Any
 
-from elixir_perf_lsp.server.app import ElixirPerfServer, create_server
 from elixir_perf_lsp.server.protocol import ElixirPerfProtocol
+
+from .in_process import in_process_server, receive
 
 URI = "file:///two/a.ex"
 
 
-class _Sink(io.BytesIO):
-    def close(self) -> None:  # `exit` closes the writer; keep what was written
-        pass
-
-
-def _server() -> tuple[ElixirPerfServer, ElixirPerfProtocol, _Sink]:
-    server = create_server()
-    protocol = server.protocol
-    assert isinstance(protocol, ElixirPerfProtocol)
-    sink = _Sink()
-    protocol.set_writer(sink)
-    return server, protocol, sink
-
-
-def _receive(protocol: ElixirPerfProtocol, message: dict[str, Any]) -> None:
-    protocol.handle_message(protocol.structure_message({"jsonrpc": "2.0", **message}))
-
-
 def _open(protocol: ElixirPerfProtocol) -> None:
-    _receive(
+    receive(
         protocol,
         {
             "id": 1,
@@ -42,13 +23,13 @@ def _open(protocol: ElixirPerfProtocol) -> None:
         },
     )
     document = {"uri": URI, "languageId": "elixir", "version": 1, "text": "x = 1\n"}
-    _receive(protocol, {"method": "textDocument/didOpen", "params": {"textDocument": document}})
+    receive(protocol, {"method": "textDocument/didOpen", "params": {"textDocument": document}})
 
 
 def test_the_same_buffer_open_in_two_servers_is_linted_by_both() -> None:
     # One module-level table of pending lints, keyed by URI, let the second server's
     # open cancel the first server's lint: its client never got diagnostics.
-    servers = [_server() for _ in range(2)]
+    servers = [in_process_server() for _ in range(2)]
 
     async def run() -> list[bool]:
         for _, protocol, _ in servers:
@@ -64,7 +45,7 @@ def test_the_same_buffer_open_in_two_servers_is_linted_by_both() -> None:
 
 
 def test_each_server_has_its_own_state() -> None:
-    (first, *_), (second, *_) = _server(), _server()
+    (first, *_), (second, *_) = in_process_server(), in_process_server()
     assert first.state is not second.state
     assert first.session is not second.session
     # Progress tokens are numbered per server, each from 1.
