@@ -11,7 +11,7 @@ from elixir_perf_lsp.config import ConfigError, Layer, layer_from_mapping
 from elixir_perf_lsp.server.logs import DEFAULT_LEVEL, LEVELS
 
 DEFAULT_DEBOUNCE_MS = 100
-MAX_DEBOUNCE_MS = 150  # DESIGN 3.3: diagnostics follow typing within 150 ms
+MAX_DEBOUNCE_MS = 150  # diagnostics follow typing within 150 ms (docs/architecture.md, Settings)
 
 _TO_CONFIG_KEYS = {
     "select": "select",
