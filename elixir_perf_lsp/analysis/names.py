@@ -15,7 +15,6 @@ from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import (
     DEF_KEYWORDS,
     Definition,
-    ancestors,
     call_args,
     call_name,
     descendants,
@@ -80,12 +79,13 @@ class _Names:
 
 def _enclosing_scope(node: Node) -> Node:
     """The module (or the file, for scripts) whose definitions and imports apply."""
-    root = node
-    for ancestor in ancestors(node):
-        root = ancestor
-        if ancestor.type == "call" and call_name(ancestor) in _MODULE_CALLS:
-            return ancestor
-    return root
+    return memo.nearest("enclosing_scope", node, _scope_at) or node
+
+
+def _scope_at(node: Node) -> Node | None:
+    if node.type == "call" and call_name(node) in _MODULE_CALLS:
+        return node
+    return node if memo.parent(node) is None else None  # the file
 
 
 def _module_names(scope: Node) -> _Names:
