@@ -161,7 +161,7 @@ def _loop_at(current: Node, child: Node, origin: Node) -> Loop | None:
             definition is not None
             and definition.body is not None
             and contains(definition.body, origin)
-            and memo.per_node("calls_itself", current, lambda _: calls_itself(definition))
+            and calls_itself(definition)
         ):
             return Loop("recursion", current, definition.body)
     return None

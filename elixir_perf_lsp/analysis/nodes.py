@@ -237,6 +237,11 @@ def enclosing_definition(node: Node) -> Definition | None:
 def calls_itself(definition: Definition) -> bool:
     """Whether the clause body calls its own function: same name and arity (`def f(x),
     do: f(x, [])` hands over to another function and is not a loop)."""
+    # Asked for the same clause by several rules and for every loop inside it.
+    return memo.per_node("calls_itself", definition.call, lambda _: _calls_itself(definition))
+
+
+def _calls_itself(definition: Definition) -> bool:
     if definition.body is None:
         return False
     arity = len(definition.params)
