@@ -96,6 +96,11 @@ def _module_names(scope: Node) -> _Names:
 
 
 def _lexical_names(body: Node) -> _Names:
+    # Most bodies neither import nor define: their text says so without a walk
+    # (`def` also covers defp, defmacro, defguard, defdelegate).
+    spelled = body.text or b""
+    if b"import" not in spelled and b"def" not in spelled:
+        return _Names()
     return _names_of([n for n in descendants(body) if n.type == "call"])
 
 

@@ -244,6 +244,9 @@ def calls_itself(definition: Definition) -> bool:
 def _calls_itself(definition: Definition) -> bool:
     if definition.body is None:
         return False
+    # A body that never spells the name cannot call it: no walk needed.
+    if definition.name.encode() not in (definition.body.text or b""):
+        return False
     arity = len(definition.params)
     for node in (definition.body, *descendants(definition.body)):
         if (
