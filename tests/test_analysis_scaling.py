@@ -16,7 +16,7 @@ import pytest
 
 from elixir_perf_lsp import syntax
 from elixir_perf_lsp.analysis import loops, memo, scope
-from elixir_perf_lsp.analysis.nodes import ancestors, descendants, text
+from elixir_perf_lsp.analysis.nodes import ancestors, descendants, in_guard, operator, text
 from elixir_perf_lsp.engine import analyze
 from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.syntax import Node
@@ -82,6 +82,18 @@ def _every_ancestor_loop(node: Node) -> loops.Loop | None:
     return None
 
 
+def _every_ancestor_in_guard(node: Node) -> bool:
+    child = node
+    for ancestor in ancestors(node):
+        if ancestor.type == "binary_operator" and operator(ancestor) == "when":
+            right = ancestor.child_by_field_name("right")
+            return _id(right) == child.id or _every_ancestor_in_guard(ancestor)
+        if ancestor.type in ("do_block", "body", "anonymous_function", "stab_clause"):
+            return False
+        child = ancestor
+    return False
+
+
 SOURCES = [r.source for rule in all_rules() for r in (*rule.bad, *rule.ok)] + [
     p.read_text() for p in sorted(Path(__file__).parent.parent.glob("examples/*.ex"))
 ]
@@ -100,6 +112,7 @@ def test_skipping_runs_of_ancestors_finds_what_visiting_each_finds() -> None:
                 if node.type == "identifier":
                     assert _id(scope.binding_of(node)) == _id(_every_ancestor_binding(node))
                     compared += 1
+                assert in_guard(node) == _every_ancestor_in_guard(node)
                 fast, slow = loops.enclosing_loop(node), _every_ancestor_loop(node)
                 assert (fast is None) == (slow is None)
                 if fast is not None and slow is not None:

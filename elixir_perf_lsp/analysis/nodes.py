@@ -324,14 +324,21 @@ def tail_expressions(node: Node) -> list[Node]:
 
 def in_guard(node: Node) -> bool:
     """Whether `node` sits in the guard (right side) of a `when`."""
-    child = node
-    for ancestor in ancestors(node):
-        if ancestor.type == "binary_operator" and operator(ancestor) == "when":
-            return same_node(ancestor.child_by_field_name("right"), child) or in_guard(ancestor)
-        if ancestor.type in ("do_block", "body", "anonymous_function", "stab_clause"):
-            return False
-        child = ancestor
+    # The innermost `when` or body boundary decides; runs of other nodes (a long
+    # `and` chain in the guard) are skipped in one memoized step.
+    step = memo.hop("guard_boundary", node, _guard_boundary)
+    if step is None:
+        return False
+    ancestor, child = step
+    if ancestor.type == "binary_operator":  # a `when`
+        return same_node(ancestor.child_by_field_name("right"), child) or in_guard(ancestor)
     return False
+
+
+def _guard_boundary(node: Node) -> bool:
+    if node.type == "binary_operator":
+        return operator(node) == "when"
+    return node.type in ("do_block", "body", "anonymous_function", "stab_clause")
 
 
 def counted_operand(node: Node) -> tuple[Node, Node] | None:
