@@ -7,6 +7,7 @@ from every conjunct up to its loop or binding visits the whole chain: quadratic,
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,27 @@ def test_a_long_and_chain_costs_linear_work(monkeypatch: pytest.MonkeyPatch) -> 
         assert small[step] >= 200  # every conjunct asked (the test measures something)
         # Twice the conjuncts, about twice the steps (quadratic would be four times).
         assert large[step] <= 2.2 * small[step], (step, small[step], large[step])
+
+
+def _and_chain_in_a_guard(conjuncts: int) -> bytes:
+    chain = " and ".join(f"length(x{i}) == 0" for i in range(conjuncts))
+    return f"defmodule A do\n  def f(x) when {chain} do\n    :ok\n  end\nend\n".encode()
+
+
+def test_a_long_and_chain_in_a_guard_costs_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    # EP101 asks, for every `length/1` test, whether its conjunct climbs to the guard.
+    ep101 = importlib.import_module("elixir_perf_lsp.rules.ep101_length_in_guard")
+    counts = []
+    for conjuncts in (200, 400):
+        calls: Counter[str] = Counter()
+        with monkeypatch.context() as patch:
+            _counted(patch, ep101, "operator", calls)
+            result = analyze(_and_chain_in_a_guard(conjuncts))
+        assert [f.code for f in result.findings] == ["EP101"] * conjuncts
+        counts.append(calls["operator"])
+    small, large = counts
+    assert small >= 200
+    assert large <= 2.2 * small, (small, large)
 
 
 def _every_ancestor_binding(ident: Node) -> Node | None:

@@ -16,6 +16,7 @@ from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import (
     call_args,
     call_name,
+    calls_above,
     definition_name,
     do_block,
     text,
@@ -136,10 +137,6 @@ def _is_call_or_fn(node: Node) -> bool:
     return node.type == "call" or node.type == "anonymous_function"
 
 
-def _is_call(node: Node) -> bool:
-    return node.type == "call"
-
-
 def _module_kind(module: Node) -> str:
     """ "tooling" for mix tasks and migrations, "test" for ExUnit modules, else ""."""
     args = call_args(module)
@@ -208,10 +205,7 @@ def _compile_time_helpers(module: Node) -> frozenset[str]:
 
 def _reference_owner(ident: Node) -> str | None:
     """ "runtime", "compile", a defp's name, or None for the defp's own head."""
-    step = memo.hop("call_above", ident, _is_call)
-    while step is not None:
-        ancestor, child = step
-        step = memo.hop("call_above", ancestor, _is_call)
+    for ancestor, child in calls_above(ident):
         if ancestor.type == "call":
             module, name = call_name(ancestor)
             if module is None and name == "quote":

@@ -112,6 +112,20 @@ def ancestors(node: Node) -> Iterator[Node]:
     yield from memo.ancestors(node)
 
 
+def calls_above(node: Node) -> Iterator[tuple[Node, Node]]:
+    """The `call` ancestors of `node`, innermost first, each with its child on the
+    way from `node`; runs of other nodes are skipped in memoized steps (`memo.hop`),
+    so asking from every conjunct of a 1,000-deep `and` chain stays linear."""
+    step = memo.hop("call_above", node, _is_call_node)
+    while step is not None:
+        yield step
+        step = memo.hop("call_above", step[0], _is_call_node)
+
+
+def _is_call_node(node: Node) -> bool:
+    return node.type == "call"
+
+
 def descendants(node: Node) -> Iterator[Node]:
     """All named descendants, pre-order, without recursion."""
     stack = list(reversed(node.named_children))
