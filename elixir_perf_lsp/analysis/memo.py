@@ -17,30 +17,38 @@ from elixir_perf_lsp.syntax import Node
 
 T = TypeVar("T")
 
-_current: ContextVar[dict[tuple[str, int], Any] | None] = ContextVar("memo", default=None)
-_root: ContextVar[Node | None] = ContextVar("memo_root", default=None)
-# node id -> parent, filled as paths from the root are found.
-_parents: ContextVar[dict[int, Node] | None] = ContextVar("memo_parents", default=None)
+
+class _Memo:
+    """One analysis's facts: per-node answers and the parents learnt so far."""
+
+    __slots__ = ("parents", "root", "table")
+
+    def __init__(self, root: Node | None) -> None:
+        self.table: dict[tuple[str, int], Any] = {}
+        self.root = root
+        self.parents: dict[int, Node] = {}  # node id -> parent, filled as learnt
+
+
+# One context variable: `parent` is asked millions of times, each lookup counts.
+_state: ContextVar[_Memo | None] = ContextVar("memo", default=None)
 
 
 @contextmanager
 def scope(root: Node | None = None) -> Iterator[None]:
     """Memoize per-node facts until the block ends (nested scopes share the outer one).
 
-    With `root`, `ancestors` finds paths downward from it: tree-sitter computes a
-    node's parent by descending from the root, so walking up parent by parent
-    costs O(depth²), minutes on a 10k-deep file.
+    With `root`, `parent` learns parents below it: tree-sitter computes a node's
+    parent by descending from the root, so walking up parent by parent costs
+    O(depth²), minutes on a 10k-deep file.
     """
-    if _current.get() is not None:
+    if _state.get() is not None:
         yield
         return
-    tokens = (_current.set({}), _root.set(root), _parents.set({}))
+    token = _state.set(_Memo(root))
     try:
         yield
     finally:
-        _parents.reset(tokens[2])
-        _root.reset(tokens[1])
-        _current.reset(tokens[0])
+        _state.reset(token)
 
 
 # Steps climbed with tree-sitter's own `.parent` (each O(depth), but in C) before
@@ -51,9 +59,10 @@ _CLIMB_STEPS = 8
 
 def parent(node: Node) -> Node | None:
     """`node`'s parent; O(1) amortised inside a scope opened with a root."""
-    root, parents = _root.get(), _parents.get()
-    if root is None or parents is None:
+    state = _state.get()
+    if state is None or state.root is None:
         return node.parent
+    root, parents = state.root, state.parents
     known = parents.get(node.id)
     if known is not None or node.id == root.id:
         return known
@@ -98,7 +107,8 @@ def nearest(kind: str, node: Node, pick: Callable[[Node], T | None]) -> T | None
     """`pick` of the innermost ancestor for which it is not None, remembered per
     node for this analysis: asking it for every node of a 1,000-deep chain costs
     1,000 steps in all, not 1,000 each."""
-    table = _current.get()
+    state = _state.get()
+    table = state.table if state is not None else None
     if table is None:
         return next((v for a in ancestors(node) if (v := pick(a)) is not None), None)
     # Climb until a node whose answer is known, then fill in the answers below it.
@@ -123,7 +133,8 @@ def nearest(kind: str, node: Node, pick: Callable[[Node], T | None]) -> T | None
 
 def per_node(kind: str, node: Node, compute: Callable[[Node], T]) -> T:
     """`compute(node)`, remembered for this analysis when a scope is open."""
-    table = _current.get()
+    state = _state.get()
+    table = state.table if state is not None else None
     if table is None:
         return compute(node)
     key = (kind, node.id)
@@ -137,12 +148,13 @@ def hop(kind: str, node: Node, relevant: Callable[[Node], bool]) -> tuple[Node, 
     """The innermost ancestor that is `relevant`, with its child on the way from
     `node`; remembered per node, so walks that look only at relevant ancestors skip
     long runs of others (a 1,000-deep `and` chain) in one step."""
-    table = _current.get()
     above = parent(node)
     if above is None:
         return None
     if relevant(above):
         return above, node
+    state = _state.get()
+    table = state.table if state is not None else None
     if table is None:
         child = above
         for ancestor in ancestors(above):
