@@ -14,6 +14,7 @@ from elixir_perf_lsp.analysis.nodes import (
     ancestors,
     arguments_node,
     call_name,
+    calls_above,
     descendants,
     operator,
     same_node,
@@ -76,11 +77,9 @@ class DslIndex:
 
     def inside(self, node: Node) -> Node | None:
         """The DSL call whose arguments hold `node`, or None."""
-        child = node
-        for ancestor in ancestors(node):
-            if ancestor.type == "call" and self._is_dsl_call(ancestor, child):
+        for ancestor, child in calls_above(node):
+            if self._is_dsl_call(ancestor, child):
                 return ancestor
-            child = ancestor
         return None
 
     def _is_dsl_call(self, call: Node, child: Node) -> bool:

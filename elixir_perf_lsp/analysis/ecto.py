@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.loops import Loop, enclosing_loop
 from elixir_perf_lsp.analysis.nodes import (
     Definition,
@@ -43,10 +44,16 @@ def per_element_loop(node: Node) -> Loop | None:
     loop = enclosing_loop(node)
     if loop is None:
         return None
+    # Judged once per loop: every query inside the same loop asks again.
+    counts = memo.per_node(f"per_element:{loop.kind}", loop.node, lambda _: _runs_per_element(loop))
+    return loop if counts else None
+
+
+def _runs_per_element(loop: Loop) -> bool:
     if loop.kind == "recursion":
         definition = as_definition(loop.node)
         if definition is None:
-            return None
+            return False
         walked = [
             index
             for index, p in enumerate(definition.params)
@@ -55,9 +62,9 @@ def per_element_loop(node: Node) -> Loop | None:
         receives = any(
             d.type == "call" and call_name(d) == (None, "receive") for d in descendants(loop.body)
         )
-        if not walked or receives or any(_small_default(definition, i) for i in walked):
-            return None
-        return loop
+        return (
+            bool(walked) and not receives and not any(_small_default(definition, i) for i in walked)
+        )
     sources: list[Node] = []
     if loop.kind == "iterator":
         args = effective_args(loop.node)
@@ -72,12 +79,12 @@ def per_element_loop(node: Node) -> Loop | None:
             if (generated := clause.child_by_field_name("right")) is not None
         ]
     if any(is_small(source) for source in sources):
-        return None  # a handful of queries over a fixed list is not an N+1
+        return False  # a handful of queries over a fixed list is not an N+1
     for source in sources:
         for d in (source, *descendants(source)):
             if d.type == "call" and call_name(d)[1] in _BATCHING:
-                return None
-    return loop
+                return False
+    return True
 
 
 def _small_default(definition: Definition, index: int) -> bool:

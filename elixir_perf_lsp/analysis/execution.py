@@ -14,9 +14,9 @@ from functools import cache
 
 from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import (
-    ancestors,
     call_args,
     call_name,
+    calls_above,
     definition_name,
     do_block,
     text,
@@ -91,8 +91,11 @@ def placement(node: Node) -> Placement:
     in_unquote = False
     in_test = False
     via_fn = False
-    child = node
-    for ancestor in ancestors(node):
+    # Only calls and `fn`s matter here; runs of other nodes are skipped (memo.hop).
+    step = memo.hop("call_or_fn_above", node, _is_call_or_fn)
+    while step is not None:
+        ancestor, child = step
+        step = memo.hop("call_or_fn_above", ancestor, _is_call_or_fn)
         if ancestor.type == "anonymous_function":
             via_fn = True
         elif ancestor.type == "call":
@@ -127,8 +130,11 @@ def placement(node: Node) -> Placement:
                 runs = Runs.COMPILE_TIME
             elif block_macro and module is None and name not in _TRANSPARENT_BLOCKS:
                 runs = runs or Runs.PER_CALL
-        child = ancestor
     return Placement(runs or Runs.PER_CALL, in_test)
+
+
+def _is_call_or_fn(node: Node) -> bool:
+    return node.type == "call" or node.type == "anonymous_function"
 
 
 def _module_kind(module: Node) -> str:
@@ -199,8 +205,7 @@ def _compile_time_helpers(module: Node) -> frozenset[str]:
 
 def _reference_owner(ident: Node) -> str | None:
     """ "runtime", "compile", a defp's name, or None for the defp's own head."""
-    child = ident
-    for ancestor in ancestors(ident):
+    for ancestor, child in calls_above(ident):
         if ancestor.type == "call":
             module, name = call_name(ancestor)
             if module is None and name == "quote":
@@ -218,7 +223,6 @@ def _reference_owner(ident: Node) -> str | None:
                 return "compile"
             if child.type == "do_block" and module is None and name not in _TRANSPARENT_BLOCKS:
                 return "runtime"
-        child = ancestor
     return "compile"
 
 

@@ -103,18 +103,27 @@ def _function_argument_of(fn: Node) -> Node | None:
     return None
 
 
-def enclosing_loop(node: Node, stop: Node | None = None) -> Loop | None:
-    """The innermost loop whose per-element body contains `node` (below `stop`)."""
-    child = node
-    # Ancestors found once per analysis (memo): `.parent` is O(depth) in tree-sitter.
-    for current in ancestors(node):
-        if same_node(current, stop):
-            break
+def enclosing_loop(node: Node) -> Loop | None:
+    """The innermost loop whose per-element body contains `node`."""
+    # Only the kinds `_loop_at` can answer for are visited: runs of other nodes
+    # (a long `and` chain) are skipped in one memoized step.
+    step = memo.hop("loop_candidate", node, _may_loop)
+    while step is not None:
+        current, child = step
         loop = _loop_at(current, child, node)
         if loop is not None:
             return loop
-        child = current
+        step = memo.hop("loop_candidate", current, _may_loop)
     return None
+
+
+def _may_loop(node: Node) -> bool:
+    """Whether `_loop_at` can find a loop at `node` (it answers None for the rest)."""
+    kind = node.type
+    return kind in _LOOP_KINDS or (kind == "unary_operator" and operator(node) == "&")
+
+
+_LOOP_KINDS = frozenset({"anonymous_function", "arguments", "call"})
 
 
 def enclosing_loops(node: Node) -> list[Loop]:
@@ -152,7 +161,7 @@ def _loop_at(current: Node, child: Node, origin: Node) -> Loop | None:
             definition is not None
             and definition.body is not None
             and contains(definition.body, origin)
-            and memo.per_node("calls_itself", current, lambda _: calls_itself(definition))
+            and calls_itself(definition)
         ):
             return Loop("recursion", current, definition.body)
     return None

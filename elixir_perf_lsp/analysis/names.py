@@ -15,7 +15,6 @@ from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.nodes import (
     DEF_KEYWORDS,
     Definition,
-    ancestors,
     call_args,
     call_name,
     descendants,
@@ -80,12 +79,13 @@ class _Names:
 
 def _enclosing_scope(node: Node) -> Node:
     """The module (or the file, for scripts) whose definitions and imports apply."""
-    root = node
-    for ancestor in ancestors(node):
-        root = ancestor
-        if ancestor.type == "call" and call_name(ancestor) in _MODULE_CALLS:
-            return ancestor
-    return root
+    return memo.nearest("enclosing_scope", node, _scope_at) or node
+
+
+def _scope_at(node: Node) -> Node | None:
+    if node.type == "call" and call_name(node) in _MODULE_CALLS:
+        return node
+    return node if memo.parent(node) is None else None  # the file
 
 
 def _module_names(scope: Node) -> _Names:
@@ -96,6 +96,11 @@ def _module_names(scope: Node) -> _Names:
 
 
 def _lexical_names(body: Node) -> _Names:
+    # Most bodies neither import nor define: their text says so without a walk
+    # (`def` also covers defp, defmacro, defguard, defdelegate).
+    spelled = body.text or b""
+    if b"import" not in spelled and b"def" not in spelled:
+        return _Names()
     return _names_of([n for n in descendants(body) if n.type == "call"])
 
 

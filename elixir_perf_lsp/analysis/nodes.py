@@ -108,8 +108,22 @@ def contains(container: Node, node: Node) -> bool:
 
 
 def ancestors(node: Node) -> Iterator[Node]:
-    """Innermost first; linear in depth inside an analysis (see `memo.ancestors`)."""
+    """Innermost first, lazily; O(1) a step inside an analysis (see `memo.parent`)."""
     yield from memo.ancestors(node)
+
+
+def calls_above(node: Node) -> Iterator[tuple[Node, Node]]:
+    """The `call` ancestors of `node`, innermost first, each with its child on the
+    way from `node`; runs of other nodes are skipped in memoized steps (`memo.hop`),
+    so asking from every conjunct of a 1,000-deep `and` chain stays linear."""
+    step = memo.hop("call_above", node, _is_call_node)
+    while step is not None:
+        yield step
+        step = memo.hop("call_above", step[0], _is_call_node)
+
+
+def _is_call_node(node: Node) -> bool:
+    return node.type == "call"
 
 
 def descendants(node: Node) -> Iterator[Node]:
@@ -231,17 +245,21 @@ def clauses_of(definition: Definition) -> list[Definition]:
 
 
 def enclosing_definition(node: Node) -> Definition | None:
-    for ancestor in ancestors(node):
-        definition = as_definition(ancestor)
-        if definition is not None:
-            return definition
-    return None
+    return memo.nearest("enclosing_definition", node, as_definition)
 
 
 def calls_itself(definition: Definition) -> bool:
     """Whether the clause body calls its own function: same name and arity (`def f(x),
     do: f(x, [])` hands over to another function and is not a loop)."""
+    # Asked for the same clause by several rules and for every loop inside it.
+    return memo.per_node("calls_itself", definition.call, lambda _: _calls_itself(definition))
+
+
+def _calls_itself(definition: Definition) -> bool:
     if definition.body is None:
+        return False
+    # A body that never spells the name cannot call it: no walk needed.
+    if definition.name.encode() not in (definition.body.text or b""):
         return False
     arity = len(definition.params)
     for node in (definition.body, *descendants(definition.body)):
@@ -320,14 +338,21 @@ def tail_expressions(node: Node) -> list[Node]:
 
 def in_guard(node: Node) -> bool:
     """Whether `node` sits in the guard (right side) of a `when`."""
-    child = node
-    for ancestor in ancestors(node):
-        if ancestor.type == "binary_operator" and operator(ancestor) == "when":
-            return same_node(ancestor.child_by_field_name("right"), child) or in_guard(ancestor)
-        if ancestor.type in ("do_block", "body", "anonymous_function", "stab_clause"):
-            return False
-        child = ancestor
+    # The innermost `when` or body boundary decides; runs of other nodes (a long
+    # `and` chain in the guard) are skipped in one memoized step.
+    step = memo.hop("guard_boundary", node, _guard_boundary)
+    if step is None:
+        return False
+    ancestor, child = step
+    if ancestor.type == "binary_operator":  # a `when`
+        return same_node(ancestor.child_by_field_name("right"), child) or in_guard(ancestor)
     return False
+
+
+def _guard_boundary(node: Node) -> bool:
+    if node.type == "binary_operator":
+        return operator(node) == "when"
+    return node.type in ("do_block", "body", "anonymous_function", "stab_clause")
 
 
 def counted_operand(node: Node) -> tuple[Node, Node] | None:

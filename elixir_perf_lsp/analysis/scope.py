@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.loops import Loop
 from elixir_perf_lsp.analysis.nodes import (
     DEF_KEYWORDS,
@@ -173,7 +174,7 @@ def _is_generator(arrow: Node) -> bool:
 
 def _pattern_root(ident: Node) -> Node | None:
     """The whole pattern `ident` sits in, if it sits in one."""
-    child, node = ident, ident.parent
+    child, node = ident, memo.parent(ident)
     while node is not None:
         kind = node.type
         if kind == "binary_operator":
@@ -190,13 +191,13 @@ def _pattern_root(ident: Node) -> Node | None:
             elif op not in _PATTERN_OPERATORS:
                 return None
         elif kind == "arguments":
-            owner = node.parent
+            owner = memo.parent(node)
             if owner is not None and owner.type == "binary_operator" and operator(owner) == "when":
-                owner = owner.parent
+                owner = memo.parent(owner)
             if owner is not None and owner.type == "stab_clause":
                 return node if not _expression_headed(owner) else None
-            if node.parent is not None and node.parent.type == "call":
-                call = node.parent
+            call = memo.parent(node)
+            if call is not None and call.type == "call":
                 if _is_def_head(call):
                     return node
                 if any(same_node(p, child) for p in _context_patterns(call)):
@@ -204,7 +205,7 @@ def _pattern_root(ident: Node) -> Node | None:
             return None
         elif kind not in _PATTERN_CONTAINERS:
             return None
-        child, node = node, node.parent
+        child, node = node, memo.parent(node)
     return None
 
 
@@ -286,15 +287,36 @@ def binding_of(ident: Node) -> Node | None:
     if is_binding(ident):
         return ident
     name = text(ident)
-    path: list[Node] = [ident]
-    node = ident.parent
-    while node is not None:
+    # Only ancestors `_visible_at` can answer for are visited; runs of others (a
+    # long `and` chain) are skipped in one memoized step. It reads the grandchild
+    # on the way up only when the child is a kind visited too (see `_may_bind`).
+    previous: tuple[Node, Node] | None = None  # the last node visited, its child
+    step = memo.hop("binding_candidate", ident, _may_bind)
+    while step is not None:
+        node, child = step
+        if previous is not None and same_node(child, previous[0]):
+            path = [previous[1], child]
+        else:
+            path = [child]
         found, stop = _visible_at(node, path, name)
         if found is not None or stop:
             return found
-        path.append(node)
-        node = node.parent
+        previous = step
+        step = memo.hop("binding_candidate", node, _may_bind)
     return None
+
+
+def _may_bind(node: Node) -> bool:
+    """Whether `_visible_at` can answer for `node`, or read it as the child of
+    one it answers for when it needs the grandchild (a stab clause's guarded
+    head, a `do:` keyword list): every other kind answers (None, False)."""
+    kind = node.type
+    if kind in _BINDING_KINDS or kind in _SEQUENCES:
+        return True
+    return kind == "binary_operator" and operator(node) == "when"
+
+
+_BINDING_KINDS = frozenset({"stab_clause", "arguments", "call", "keywords", "do_block"})
 
 
 def _visible_at(node: Node, path: list[Node], name: str) -> tuple[Node | None, bool]:

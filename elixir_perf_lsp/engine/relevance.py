@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from elixir_perf_lsp.analysis.dsl import DslIndex
 from elixir_perf_lsp.analysis.execution import Runs, placement
-from elixir_perf_lsp.analysis.nodes import ancestors, call_name
+from elixir_perf_lsp.analysis.nodes import call_name, calls_above
 from elixir_perf_lsp.engine.model import Finding
 from elixir_perf_lsp.engine.options import FileRole, Options
 from elixir_perf_lsp.syntax import Node
@@ -71,11 +71,10 @@ def judge(node: Node, in_tests: bool, options: Options, dsl: DslIndex) -> Verdic
 
 
 def _in_assertion(node: Node) -> bool:
-    for ancestor in ancestors(node):
-        if ancestor.type == "call":
-            module, name = call_name(ancestor)
-            if module is None and name in _ASSERTIONS:
-                return True
-            if module is None and name in ("def", "defp", "test"):
-                return False
+    for ancestor, _child in calls_above(node):
+        module, name = call_name(ancestor)
+        if module is None and name in _ASSERTIONS:
+            return True
+        if module is None and name in ("def", "defp", "test"):
+            return False
     return False

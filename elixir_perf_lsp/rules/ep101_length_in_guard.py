@@ -57,6 +57,7 @@ let a non-list through. Other shapes are reported without a fix.
 
 from __future__ import annotations
 
+from elixir_perf_lsp.analysis import memo
 from elixir_perf_lsp.analysis.lists import (
     MAX_PATTERN_CELLS,
     TIGHT_OPERANDS,
@@ -192,7 +193,7 @@ def _top_level_conjunct(guard: Node, node: Node) -> Node | None:
     """The child of an `and` chain (or the guard itself) holding exactly `node`, if any."""
     current = node
     while True:
-        parent = current.parent
+        parent = memo.parent(current)
         if parent is None:
             return None
         if same_node(current, guard) or same_node(strip_parens(guard), current):
@@ -208,19 +209,25 @@ def _top_level_conjunct(guard: Node, node: Node) -> Node | None:
 
 
 def _is_and_chain_to(guard: Node, node: Node) -> bool:
-    current = node
-    while not same_node(current, guard):
-        parent = current.parent
-        if parent is None:
+    """Whether `node` climbs to `guard` through `and`s and one-child blocks only.
+
+    Remembered per node (for this guard): asked for every conjunct of a long chain,
+    a walk each to the top would be quadratic."""
+    if same_node(node, guard):
+        return True
+
+    def decides(ancestor: Node) -> bool | None:
+        if not _chain_link(ancestor):
             return False
-        if parent.type == "block" and parent.named_child_count == 1:
-            current = parent
-            continue
-        if parent.type == "binary_operator" and operator(parent) == "and":
-            current = parent
-            continue
-        return False
-    return True
+        return True if same_node(ancestor, guard) else None
+
+    return memo.nearest(f"and_chain_to:{guard.id}", node, decides) or False
+
+
+def _chain_link(node: Node) -> bool:
+    if node.type == "block":
+        return node.named_child_count == 1
+    return node.type == "binary_operator" and operator(node) == "and"
 
 
 def _fix(
