@@ -10,7 +10,9 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePath, PurePosixPath
@@ -381,12 +383,40 @@ def _deepest_line(text: str) -> int:
 # --- discovery -------------------------------------------------------------------
 
 
+# What `find_upward` saw, while a `check` run allows it: the files of one project
+# ask the same directories for the same names (~70k stats for 500 files, a fifth
+# of checking them). Off by default, so a long-lived server sees a config file
+# created after it started.
+_seen: ContextVar[dict[tuple[Path, str], object] | None] = ContextVar("_seen", default=None)
+
+
+@contextmanager
+def discovery_cached() -> Iterator[None]:
+    """Remember directory lookups for the duration of one run."""
+    token = _seen.set({})
+    try:
+        yield
+    finally:
+        _seen.reset(token)
+
+
+def _looked_up(key: tuple[Path, str], look: Callable[[], T]) -> T:
+    seen = _seen.get()
+    if seen is None:
+        return look()
+    if key not in seen:
+        seen[key] = look()
+    return seen[key]  # type: ignore[return-value]
+
+
 def find_upward(start: Path, names: Sequence[str]) -> Path | None:
-    directory = real_path(start if start.is_dir() else start.parent)
+    directory = _looked_up(
+        (start, ""), lambda: real_path(start if start.is_dir() else start.parent)
+    )
     while True:
         for name in names:
             candidate = directory / name
-            if candidate.is_file():
+            if _looked_up((directory, name), candidate.is_file):
                 return candidate
         if directory.parent == directory:
             return None

@@ -16,6 +16,7 @@ from elixir_perf_lsp.checker import Candidate, CheckSettings, FileResult, check_
 from elixir_perf_lsp.config import (
     ConfigError,
     Layer,
+    discovery_cached,
     parse_elixir_version,
     parse_otp_version,
     resolve_for_file,
@@ -116,7 +117,8 @@ def _check_once(args: argparse.Namespace, cli: Layer) -> int:
         add_suppressions=args.add_suppressions,
         keep_source=args.format == "full" and not args.statistics,
     )
-    results = list(_results(args, settings))
+    with discovery_cached():  # one run: config files do not come and go meanwhile
+        results = list(_results(args, settings))
     # A bad config fails every file under it: say so once, not once per file.
     errors = list(dict.fromkeys(e for r in results for e in r.errors))
     for error in errors:
