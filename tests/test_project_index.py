@@ -343,3 +343,32 @@ def test_add_suppressions_covers_and_counts_findings_across_modules(tmp_path: Pa
     assert "Added suppressions for 4 findings in 1 file." in added.stderr, added.stderr
     assert controller.read_text(encoding="utf-8").count("elixir-perf:disable") == 4
     assert check().returncode == 0
+
+
+def test_fix_keeps_a_suppression_only_the_index_shows_in_use(tmp_path: Path) -> None:
+    # --fix used to judge EP001 on the file alone: the EP604 it silences was not
+    # seen, so the suppression was removed as unused and the finding came back.
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root)
+    controller = root / "lib" / "shop_web" / "controllers" / "user_controller.ex"
+    text = controller.read_text(encoding="utf-8")
+    suppressed = text.replace(
+        "    users = Enum.map",
+        "    # elixir-perf:disable EP604 -- a handful of ids\n    users = Enum.map",
+    ).replace("    render(conn, :index", "    # elixir-perf:enable EP604\n    render(conn, :index")
+    controller.write_text(suppressed, encoding="utf-8")
+    target = str(controller.relative_to(root))
+
+    def check(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "elixir_perf_lsp", "check", target, *extra],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert check("--diff").stdout == ""
+    check("--fix")
+    assert controller.read_text(encoding="utf-8") == suppressed
+    assert ":6:" not in check().stdout  # the suppressed `Enum.map` row stays quiet

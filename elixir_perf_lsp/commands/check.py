@@ -243,9 +243,13 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
     if args.force_exclude:
         # Tools that pass file names (pre-commit, editors) want excludes honoured too.
         jobs = [job._replace(explicit=False) for job in jobs]
+    # --fix and --diff act on the first pass: judged on the file alone, EP001 would
+    # remove a suppression whose finding only the rest of the project shows.
+    index = index_for(job.path for job in jobs) if settings.fix or settings.diff else None
+    project = index.view() if index is not None else None
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
         results = []
-        for result in _run_jobs(jobs, settings, None):
+        for result in _run_jobs(jobs, settings, project):
             advance()
             results.append(result)
     yield from (r for r in with_project(results, jobs, settings) if not r.excluded)
