@@ -85,6 +85,14 @@ def test_no_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     assert result.stderr == f"{FILES} files checked: 5 information; 5 fixable with `--fix`.\n"
 
 
+def test_files_that_could_not_be_read_are_not_counted_as_checked(tmp_path: Path) -> None:
+    (tmp_path / "a.ex").write_text("defmodule A do\nend\n", encoding="utf-8")
+    (tmp_path / "bad.ex").write_bytes(b"\xff\xfe")
+    result = run("check", "a.ex", "bad.ex", "missing.ex", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.endswith("\n1 file checked: no findings.\n"), result.stderr
+
+
 def test_machine_formats_print_no_summary(tmp_path: Path) -> None:
     for fmt in ("json", "sarif", "github"):
         assert run("check", ".", "--format", fmt, cwd=project(tmp_path)).stderr == ""

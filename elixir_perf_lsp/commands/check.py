@@ -417,7 +417,10 @@ def _summary(
     if args.format not in HUMAN_FORMATS or args.diff:
         return
     fixed = sum(r.fixed for r in results)
-    sys.stderr.write(summary_line(len(results), items, fixed, args.unsafe_fixes) + "\n")
+    # A file missing, unreadable or under a broken config was not checked: its error
+    # says so, and the count must not say otherwise. (A failed write was checked.)
+    checked = sum(1 for r in results if r.findings or r.fixed or not r.errors)
+    sys.stderr.write(summary_line(checked, items, fixed, args.unsafe_fixes) + "\n")
 
 
 _SEVERITY_WORDS = {
