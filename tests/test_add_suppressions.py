@@ -187,3 +187,25 @@ def test_a_reason_after_two_dashes_names_no_code(comment: str) -> None:
     source = f"{comment}\nx = length(items) == 0\n".encode()
     options = Options(selection=RuleSelection(("ALL",)))
     assert analyze(source, options=options).findings == []
+
+
+def test_a_comment_among_call_arguments_is_not_an_argument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Plug.MIME's shape: the comment --add-suppressions puts above the second argument
+    # used to count as one, so EP202 no longer matched and EP001 called it unused.
+    path = tmp_path / "a.ex"
+    path.write_text(
+        "defmodule A do\n"
+        "  def f(name) do\n"
+        "    IO.puts(\n"
+        "      :stderr,\n"
+        '      "hello " <> name\n'
+        "    )\n"
+        "  end\n"
+        "end\n"
+    )
+    assert check(capsys, str(path), "--select", "ALL", "--add-suppressions")[0] == 0
+    assert "disable-for-next-line EP202" in path.read_text()
+    code, out, err = check(capsys, str(path), "--select", "ALL")
+    assert code == 0, out + err

@@ -62,9 +62,11 @@ def arguments_node(call: Node) -> Node | None:
 
 
 def call_args(call: Node) -> list[Node]:
-    """The explicit arguments of a call (keyword lists count as one argument)."""
+    """The explicit arguments of a call (keyword lists count as one argument).
+
+    Comments between arguments are not arguments (tree-sitter makes them children)."""
     args = arguments_node(call)
-    return list(args.named_children) if args is not None else []
+    return [c for c in args.named_children if c.type != "comment"] if args is not None else []
 
 
 def pipe_source(call: Node) -> Node | None:
