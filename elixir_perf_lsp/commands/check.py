@@ -25,6 +25,7 @@ from elixir_perf_lsp.engine.analyze import SUBSETS_BEFORE_ALL, compile_all_rules
 from elixir_perf_lsp.engine.limits import MAX_BYTES
 from elixir_perf_lsp.engine.model import Severity
 from elixir_perf_lsp.engine.options import Options
+from elixir_perf_lsp.engine.registry import all_rules
 from elixir_perf_lsp.output.records import LocatedFinding
 from elixir_perf_lsp.project.build import (
     build_index,
@@ -245,7 +246,8 @@ def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[File
         jobs = [job._replace(explicit=False) for job in jobs]
     # --fix and --diff act on the first pass: judged on the file alone, EP001 would
     # remove a suppression whose finding only the rest of the project shows.
-    index = index_for(job.path for job in jobs) if settings.fix or settings.diff else None
+    fixing = (settings.fix or settings.diff) and _follows_calls(jobs, settings)
+    index = index_for(job.path for job in jobs) if fixing else None
     project = index.view() if index is not None else None
     with _progress(len(jobs), enabled=_wants_progress(args, len(jobs))) as advance:
         results = []
@@ -292,6 +294,21 @@ def with_project(
         result.suppressed += first.suppressed
         results[i] = result
     return results
+
+
+def _follows_calls(jobs: list[Candidate], settings: CheckSettings) -> bool:
+    """Whether a rule that follows calls into other files (EP604…) is on for a job."""
+    codes = [r.code for r in all_rules() if r.effect]
+    for job in jobs:
+        try:
+            options = resolve_for_file(
+                job.path, settings.cli, config_override=settings.config_override
+            ).options
+        except ConfigError:
+            continue  # the job itself reports it
+        if any(options.selection.enables(code) for code in codes):
+            return True
+    return False
 
 
 def _options(result: FileResult, settings: CheckSettings) -> Options:
