@@ -223,6 +223,17 @@ def test_force_exclude_applies_config_excludes_to_named_files(tmp_path: Path) ->
     assert run("check", "--force-exclude", str(named)).returncode == 0
 
 
+def test_force_exclude_applies_config_excludes_to_the_stdin_filename(tmp_path: Path) -> None:
+    # Editors pipe the buffer with --stdin-filename and --force-exclude, as with ruff.
+    (tmp_path / ".elixir-perf.toml").write_text('select = ["ALL"]\nexclude = ["gen/**"]\n')
+    name = str(tmp_path / "gen" / "a.ex")
+    assert run("check", "--stdin-filename", name, stdin=GUARD).returncode == 1
+    excluded = run("check", "--force-exclude", "--stdin-filename", name, stdin=GUARD)
+    assert (excluded.returncode, excluded.stdout) == (0, "")
+    fixed = run("check", "--fix", "--force-exclude", "--stdin-filename", name, stdin=GUARD)
+    assert (fixed.returncode, fixed.stdout) == (0, GUARD)  # passed through unchanged
+
+
 def test_a_bad_severity_names_its_own_line(tmp_path: Path) -> None:
     (tmp_path / ".elixir-perf.toml").write_text(
         'select = ["EP"]\n\n[severity]\nEP101 = "warning"\nEP102 = "loud"\n'

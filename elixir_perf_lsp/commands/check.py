@@ -234,7 +234,9 @@ def _show_settings(args: argparse.Namespace, cli: Layer) -> int:
 def _results(args: argparse.Namespace, settings: CheckSettings) -> Iterable[FileResult]:
     paths = list(args.paths)
     if args.stdin_filename is not None or paths == ["-"]:
-        yield _check_stdin(args.stdin_filename or "-", settings)
+        result = _check_stdin(args.stdin_filename or "-", settings, args.force_exclude)
+        if not result.excluded:
+            yield result
         return
     found = list(discover(paths, settings.cli, settings.config_override))
     for item in found:
@@ -317,14 +319,22 @@ def _options(result: FileResult, settings: CheckSettings) -> Options:
     ).options
 
 
-def _check_stdin(name: str, settings: CheckSettings) -> FileResult:
-    """Stdin, read up to the size limit: a pipe from `/dev/zero` must not fill memory."""
+def _check_stdin(name: str, settings: CheckSettings, force_exclude: bool) -> FileResult:
+    """Stdin, read up to the size limit: a pipe from `/dev/zero` must not fill memory.
+    With `force_exclude`, config excludes apply to `name` (then nothing is reported)."""
     source = sys.stdin.buffer.read(MAX_BYTES + 1)
     if len(source) <= MAX_BYTES:
         # The whole project is indexed even for one buffer: its loops may call any module.
         index = index_for([Path(name)]) if name != "-" else None
         project = index.view() if index is not None else None
-        return check_file(name, settings, stdin=source, project=project)
+        result = check_file(
+            name, settings, stdin=source, explicit=not force_exclude, project=project
+        )
+        if result.excluded and settings.fix and not settings.diff:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(source)  # the fixed text expected on stdout: unchanged
+            sys.stdout.buffer.flush()
+        return result
     if settings.fix and not settings.diff:
         # The caller (an editor's formatter) expects the fixed text on stdout: with
         # nothing analysed, that is the input, passed through without holding it.
