@@ -232,6 +232,8 @@ def _explain(key: str, config: Path | None) -> int:
     try:
         project = per_file_ignores_section(rule.code, config)
     except ConfigError as exc:
+        # The page does not depend on the config: show it, then why the rest cannot be.
+        sys.stdout.write(render_rule(rule))
         sys.stderr.write(f"elixir-perf-lsp: {exc}\n")
         return EXIT_ERROR
     sys.stdout.write(render_rule(rule) + project)

@@ -127,6 +127,16 @@ def test_a_bad_config_is_an_error_naming_the_line(
     assert ".elixir-perf.toml:1: `bogus`" in capsys.readouterr().err
 
 
+def test_explain_under_a_bad_config_still_prints_the_page(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".elixir-perf.toml").write_text("bogus = 1\n")
+    assert main(["explain", "EP602"]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith("# repo-read-in-loop (EP602)")
+    assert ".elixir-perf.toml:1: `bogus`" in err
+
+
 def test_explain_names_the_globs_that_turn_the_rule_off(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
