@@ -23,8 +23,10 @@ from elixir_perf_lsp.engine.model import Edit, Fix
 from elixir_perf_lsp.engine.registry import find_rule
 from elixir_perf_lsp.engine.suppression import directive
 from elixir_perf_lsp.positions import line_start
+from elixir_perf_lsp.project.index import IndexView
 from elixir_perf_lsp.server.convert import minimal_edit, to_diagnostic, workspace_edit
 from elixir_perf_lsp.server.guard import guarded_async
+from elixir_perf_lsp.server.session import project_path
 from elixir_perf_lsp.urls import rule_url
 
 if TYPE_CHECKING:
@@ -86,13 +88,18 @@ def disable_file_edit(doc: Document, finding: Finding) -> Edit:
     return Edit(0, 0, f"{directive('this-file', [finding.code])}{_eol(doc.source)}")
 
 
-def fix_all_edit(source: bytes, options: Options) -> Edit | None:
+def fix_all_edit(
+    source: bytes, options: Options, project: IndexView | None = None, path: str = ""
+) -> Edit | None:
     """Runs in a worker thread. Each round is one analysis under the time budget;
-    no round starts once the budget is spent."""
+    no round starts once the budget is spent. With `project`, as diagnostics are:
+    alone, EP001 would take a suppression of a finding across modules for unused."""
     deadline = time.monotonic() + TIME_BUDGET_SECONDS
 
     def findings(data: bytes) -> list[Finding]:
-        return analyze(data, options=options).findings if time.monotonic() < deadline else []
+        if time.monotonic() >= deadline:
+            return []
+        return analyze(data, options=options, project=project, path=path).findings
 
     new, applied = fix_all(source, findings)
     if not applied or new == source:
@@ -176,7 +183,8 @@ async def code_actions(
     if _wanted(FIX_ALL_KIND, only) and (
         only or any(f.fix and f.fix.is_safe for f in analysis.findings)
     ):
-        edit = await asyncio.to_thread(fix_all_edit, source, options)
+        view, path = ls.session.project_view(doc.uri), project_path(doc.uri)
+        edit = await asyncio.to_thread(fix_all_edit, source, options, view, path)
         if edit is not None and doc.version == version:
             actions.append(
                 _action(ls, doc, "Fix all safe elixir-perf issues", FIX_ALL_KIND, [edit])

@@ -205,8 +205,8 @@ class Session:
         pending, doc.pending = doc.pending, None
         reason = too_large(doc.source)
         options = self._options_for(doc.uri) if self.settings.enable and not reason else None
-        path = project_path(doc.uri)  # an untitled buffer is no module of the project
-        view = self.project.view() if self.project is not None and path else None
+        path = project_path(doc.uri)
+        view = self.project_view(doc.uri)
         return _Job(
             doc.source,
             # A copy: the buffer's own tree is edited in place by the next change.
@@ -220,6 +220,11 @@ class Session:
             view,
             view.generation if view is not None else -1,
         )
+
+    def project_view(self, uri: str) -> IndexView | None:
+        """The project index as it is now, for analysing `uri` (None before it is
+        built, and for an untitled buffer, which is no module of the project)."""
+        return self.project.view() if self.project is not None and project_path(uri) else None
 
     def _options_for(self, uri: str) -> Options:
         options = self.resolve(uri).options

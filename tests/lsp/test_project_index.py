@@ -182,3 +182,37 @@ async def test_closed_files_get_findings_across_modules_with_workspace_diagnosti
     # Nothing is open: the controller is reported from disk, with the index once built.
     await wait_until(lambda: ("EP604", 4) in codes(client, controller))
     assert codes(client, controller) == [("EP604", 4), ("EP604", 5), ("EP604", 17)]
+
+
+async def test_fix_all_keeps_a_suppression_only_the_index_shows_in_use(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    # Fix all analysed the buffer alone: the EP604 a range silences was not seen, so
+    # the range was removed as unused (EP001) on every fix-all-on-save.
+    root = tmp_path / "shop"
+    shutil.copytree(SHOP, root)
+    text = (root / CONTROLLER).read_text(encoding="utf-8")
+    text = text.replace(
+        "    users = Enum.map", "    # elixir-perf:disable EP604 -- few ids\n    users = Enum.map"
+    ).replace("    render(conn, :index", "    # elixir-perf:enable EP604\n    render(conn, :index")
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        pass
+
+    await client.initialize_session(types.InitializeParams(capabilities=caps(), root_uri=uri(root)))
+    controller = uri(root / CONTROLLER)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(controller, "elixir", 1, text))
+    )
+    await wait_until(lambda: bool(progress_ends(client)))
+    await wait_until(lambda: ("EP604", 19) in codes(client, controller))
+    assert [c for c in codes(client, controller) if c[0] == "EP001"] == []
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=controller),
+            range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+            context=types.CodeActionContext(diagnostics=[], only=["source.fixAll.elixir-perf"]),
+        )
+    )
+    assert not actions
