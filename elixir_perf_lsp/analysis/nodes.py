@@ -62,11 +62,9 @@ def arguments_node(call: Node) -> Node | None:
 
 
 def call_args(call: Node) -> list[Node]:
-    """The explicit arguments of a call (keyword lists count as one argument).
-
-    Comments between arguments are not arguments (tree-sitter makes them children)."""
+    """The explicit arguments of a call (keyword lists count as one argument)."""
     args = arguments_node(call)
-    return [c for c in args.named_children if c.type != "comment"] if args is not None else []
+    return list(args.named_children) if args is not None else []
 
 
 def pipe_source(call: Node) -> Node | None:
