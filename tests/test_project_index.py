@@ -372,3 +372,33 @@ def test_fix_keeps_a_suppression_only_the_index_shows_in_use(tmp_path: Path) -> 
     check("--fix")
     assert controller.read_text(encoding="utf-8") == suppressed
     assert ":6:" not in check().stdout  # the suppressed `Enum.map` row stays quiet
+
+
+CALLER_PATH = "lib/shop_web/user_controller.ex"
+CALLER_ALONE = b"""defmodule ShopWeb.UserController do
+  def index(conn, %{"ids" => ids}) do
+    # elixir-perf:disable-for-next-line EP604 -- a handful of ids
+    users = Enum.map(ids, &Shop.Accounts.get_user!/1)
+    # elixir-perf:disable-for-next-line EP604
+    names = Enum.map(users, & &1.name)
+    {conn, names}
+  end
+end
+"""
+
+
+def test_alone_a_suppression_of_a_finding_from_another_file_is_not_called_unused() -> None:
+    # Analysed without its project (the editor before the index is built), the
+    # caller cannot see what `get_user!/1` does: EP001 must neither report nor
+    # remove a suppression of EP604 anywhere in such a file.
+    alone = analyze(CALLER_ALONE, options=EVERY, path=CALLER_PATH)
+    assert [f.code for f in alone.findings if f.code == "EP001"] == []
+    # With nothing unresolved in any loop, an unused EP604 suppression is reported.
+    plain = CALLER_ALONE.replace(b"&Shop.Accounts.get_user!/1", b"& &1")
+    quiet = analyze(plain, options=EVERY, path=CALLER_PATH)
+    assert [f.code for f in quiet.findings if f.code == "EP001"] == ["EP001", "EP001"]
+    # Reanalysis after an edit keeps the same judgement.
+    source = CALLER_ALONE + b"\n"
+    edit = ByteEdit(len(CALLER_ALONE), len(CALLER_ALONE), len(source))
+    again = reanalyze(alone, source, syntax.parse(source), edit, EVERY, None, CALLER_PATH)
+    assert [f.code for f in again.findings if f.code == "EP001"] == []

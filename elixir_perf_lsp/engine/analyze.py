@@ -199,7 +199,14 @@ def analyze(
     with memo.scope(tree.root_node):
         raw, rule_errors = collect(source, tree.root_node, options)
         across = across_functions(source, tree.root_node, options, project, path)
-        result = finish(source, tree.root_node, options, raw + across.findings, rule_errors)
+        result = finish(
+            source,
+            tree.root_node,
+            options,
+            raw + across.findings,
+            rule_errors,
+            undecided=across.undecided,
+        )
         result.summary, result.unresolved = across.summary, across.unresolved
         return result
 
@@ -227,7 +234,10 @@ def across_functions(
     index = (project if project is not None else IndexView.empty()).with_file(summary)
     unresolved: list[CallRef] | None = [] if project is None else None
     found = through_call_findings(root, sites, index, options, path, unresolved)
-    return Across(found, summary, tuple(unresolved or ()))
+    undecided = frozenset(
+        r.code for r in all_rules() if r.effect and options.selection.enables(r.code)
+    )
+    return Across(found, summary, tuple(unresolved or ()), undecided if unresolved else frozenset())
 
 
 @dataclass
@@ -235,6 +245,9 @@ class Across:
     findings: list[Finding]
     summary: FileSummary | None = None
     unresolved: tuple[CallRef, ...] = ()
+    # Codes whose findings may come from other files, analysed here without them:
+    # a suppression of theirs is not known to be unused (EP001 must not remove it).
+    undecided: frozenset[str] = frozenset()
 
 
 def collect(
@@ -291,13 +304,17 @@ def finish(
     raw: list[Finding],
     rule_errors: list[str],
     forms: list[tuple[int, int, str]] | None = None,
+    undecided: frozenset[str] = frozenset(),
 ) -> Analysis:
-    """Clean raw findings against the tree, then apply suppressions."""
+    """Clean raw findings against the tree, then apply suppressions (`undecided`:
+    codes whose suppressions are not reported unused, see `Across.undecided`)."""
     skipped = next((e for e in rule_errors if is_limit_message(e)), None)
     failed = sorted({e.split(" ", 1)[0] for e in rule_errors if not is_limit_message(e)})
     try:
         with time_budget(FINISH_SECONDS):
-            return _finish(source, root, options, raw, rule_errors, forms, skipped, failed)
+            return _finish(
+                source, root, options, raw, rule_errors, forms, skipped, failed, undecided
+            )
     except BudgetExceeded:
         timeout = timeout_message(TIME_BUDGET_SECONDS)
         errors = rule_errors if timeout in rule_errors else [*rule_errors, timeout]
@@ -314,6 +331,7 @@ def _finish(
     forms: list[tuple[int, int, str]] | None,
     skipped: str | None,
     failed: list[str],
+    undecided: frozenset[str],
 ) -> Analysis:
     # Judged afresh on every run: where code runs can depend on other forms.
     findings = relevance.keep_relevant(_clean(raw, root), source, root, options)
@@ -325,7 +343,7 @@ def _finish(
             if not suppressions.silence(f.code, f.name, source.count(b"\n", 0, f.start), f.start)
         ]
         if options.selection.enables(UNUSED_SUPPRESSION.code):
-            findings.extend(unused_suppressions(source, suppressions, options))
+            findings.extend(unused_suppressions(source, suppressions, options, undecided))
             findings.sort(key=lambda f: (f.start, f.end, f.code))
     forms = form_spans(root) if forms is None else forms
     return Analysis(findings, rule_errors, suppressions, raw, forms, skipped, failed)

@@ -76,7 +76,9 @@ def reanalyze(
         whole, more_errors = collect(source, root, options, file_windows, scope="file")
         across = across_functions(source, root, options, project, path)
         raw = kept + fresh + whole + across.findings
-        result = finish(source, root, options, raw, errors + more_errors, forms)
+        result = finish(
+            source, root, options, raw, errors + more_errors, forms, undecided=across.undecided
+        )
         result.summary, result.unresolved = across.summary, across.unresolved
         return result
 

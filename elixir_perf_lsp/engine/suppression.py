@@ -275,16 +275,31 @@ UNUSED_SUPPRESSION = Rule(
 
 
 def unused_suppressions(
-    source: bytes, suppressions: Suppressions, options: Options
+    source: bytes,
+    suppressions: Suppressions,
+    options: Options,
+    undecided: frozenset[str] = frozenset(),
 ) -> list[Finding]:
-    """EP001's findings, once every other finding went through `Suppressions.silence`."""
+    """EP001's findings, once every other finding went through `Suppressions.silence`.
+
+    Codes in `undecided` may have findings this analysis could not see (they come
+    from other files): their suppressions, and those naming no code, count as used.
+    """
     rule = UNUSED_SUPPRESSION
     known = {r.code: r for r in all_rules()} | {r.name: r for r in all_rules()}
     severity = options.severity.get(rule.code) or rule.severity
     out = []
     for s in suppressions.disables:
         unknown = sorted(c for c in s.codes if c not in known)
-        enabled = [c for c in s.codes if c in known and options.selection.enables(known[c].code)]
+        enabled = [
+            c
+            for c in s.codes
+            if c in known
+            and options.selection.enables(known[c].code)
+            and known[c].code not in undecided
+        ]
+        if not s.codes and undecided:
+            continue
         unused = sorted(c for c in enabled if known[c].code not in s.used)
         where = f" {_range_words(source, s, unused)}" if s.scope == "range" else " here"
         noun = "suppression range" if s.scope == "range" else "suppression"
