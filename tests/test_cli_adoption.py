@@ -449,3 +449,14 @@ def test_full_shows_a_multi_line_fix_and_no_line_past_the_end(
         "    2 -  |> Enum.map(&(&1 * 2))",
         "    1 +x = for x <- [1], x > 0, do: x * 2",
     ]
+
+
+def test_full_caret_gives_wide_characters_two_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.ex").write_text('x = {"😀日", length(xs) == 0}\n')
+    _, out, _ = check(capsys, str(tmp_path / "a.ex"), "--format", "full")
+    line, caret = out.splitlines()[2:4]
+    assert line == '1 | x = {"😀日", length(xs) == 0}'
+    # "x = {" 5 cells, the quoted string 6 (two wide characters), ", " 2.
+    assert caret == "  | " + " " * 13 + "^" * 15 + " EP102"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
@@ -92,9 +93,14 @@ def _snippet(item: LocatedFinding, lines: list[str]) -> list[str]:
 
 
 def _caret(text: str, start: int, end: int) -> str:
-    # Keep the line's tabs so the carets line up under them in a terminal.
-    lead = "".join(c if c == "\t" else " " for c in text[: start - 1])
-    return lead + "^" * max(1, end - start)
+    # Keep the line's tabs, and two cells for each wide character (CJK, emoji), so
+    # the carets line up under the text in a terminal.
+    lead = "".join("\t" if c == "\t" else " " * _cells(c) for c in text[: start - 1])
+    return lead + "^" * max(1, sum(_cells(c) for c in text[start - 1 : end - 1]))
+
+
+def _cells(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _fix_diff(item: LocatedFinding, source: bytes) -> list[str]:
