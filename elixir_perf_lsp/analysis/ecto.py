@@ -10,6 +10,7 @@ from elixir_perf_lsp.analysis.nodes import (
     Definition,
     as_definition,
     call_name,
+    capture_of,
     clauses_of,
     descendants,
     effective_args,
@@ -102,13 +103,5 @@ def _small_default(definition: Definition, index: int) -> bool:
 
 def report_node(call: Node) -> Node:
     """The capture `&Repo.insert/1` as a whole, else the call."""
-    parent = call.parent
-    if (
-        parent is not None
-        and parent.type == "binary_operator"
-        and operator(parent) == "/"
-        and parent.parent is not None
-        and parent.parent.type == "unary_operator"
-    ):
-        return parent.parent
-    return call
+    capture = capture_of(call)
+    return capture[0] if capture is not None else call

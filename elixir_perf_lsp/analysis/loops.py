@@ -207,7 +207,8 @@ class Accumulator:
     initial: Node | None  # the initial value
 
 
-def _clause_params(clause: Node) -> list[Node]:
+def clause_params(clause: Node) -> list[Node]:
+    """The parameters of a `fn` clause (`stab_clause`), without its guard."""
     left = clause.child_by_field_name("left")
     if left is None:
         return []
@@ -248,7 +249,7 @@ def accumulator_pattern(clause: Node) -> Node | None:
     owner = clause.parent
     if owner is None or clause.type != "stab_clause":
         return None
-    params = _clause_params(clause)
+    params = clause_params(clause)
     if owner.type == "anonymous_function":
         call = _function_argument_of(owner)
         if call is None or call_name(call) not in _REDUCERS or len(params) < 2:
@@ -267,7 +268,7 @@ def _reduce_accumulator(fn: Node, clause: Node, name: str) -> Accumulator | None
     call = _function_argument_of(fn)
     if call is None or call_name(call) not in _REDUCERS:
         return None
-    params = _clause_params(clause)
+    params = clause_params(clause)
     if len(params) < 2 or params[-1].type != "identifier" or text(params[-1]) != name:
         return None
     args = effective_args(call)
@@ -284,7 +285,7 @@ def _reduce_accumulator(fn: Node, clause: Node, name: str) -> Accumulator | None
 
 
 def _for_accumulator(for_call: Node, clause: Node, name: str) -> Accumulator | None:
-    params = _clause_params(clause)
+    params = clause_params(clause)
     if len(params) != 1 or params[0].type != "identifier" or text(params[0]) != name:
         return None
     initial = None

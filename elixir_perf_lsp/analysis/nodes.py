@@ -159,6 +159,25 @@ def int_value(node: Node) -> int | None:
         return None
 
 
+def capture_of(call: Node) -> tuple[Node, int] | None:
+    """`&Repo.insert/1` around `call`: the capture as a whole and the arity it names."""
+    slash = call.parent
+    capture = slash.parent if slash is not None else None
+    if (
+        slash is None
+        or capture is None
+        or slash.type != "binary_operator"
+        or operator(slash) != "/"
+        or capture.type != "unary_operator"
+        or operator(capture) != "&"
+        or not same_node(slash.child_by_field_name("left"), call)
+    ):
+        return None
+    right = slash.child_by_field_name("right")
+    arity = int_value(right) if right is not None else None
+    return (capture, arity) if arity is not None else None
+
+
 def is_plain_variable(node: Node) -> bool:
     if node.type != "identifier":
         return False

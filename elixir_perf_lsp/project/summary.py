@@ -26,6 +26,7 @@ from elixir_perf_lsp.analysis.nodes import (
     Definition,
     call_args,
     call_name,
+    capture_of,
     effective_args,
     int_value,
     keyword_value,
@@ -570,20 +571,9 @@ class _ClauseReader:
     @staticmethod
     def _arity(call: Node) -> tuple[int, Node]:
         """The arity called, and the node a finding covers (a capture as a whole)."""
-        parent = call.parent
-        if (
-            parent is not None
-            and parent.type == "binary_operator"
-            and operator(parent) == "/"
-            and parent.parent is not None
-            and parent.parent.type == "unary_operator"
-            and operator(parent.parent) == "&"
-            and parent.child_by_field_name("left") == call
-        ):
-            right = parent.child_by_field_name("right")
-            arity = int_value(right) if right is not None else None
-            if arity is not None:
-                return arity, parent.parent
+        capture = capture_of(call)
+        if capture is not None:
+            return capture[1], capture[0]
         return len(call_args(call)) + (1 if pipe_source(call) is not None else 0), call
 
     def _effect(

@@ -57,7 +57,7 @@ varies too much to prove a rewrite.
 
 from __future__ import annotations
 
-from elixir_perf_lsp.analysis.loops import accumulator_of, accumulator_pattern
+from elixir_perf_lsp.analysis.loops import accumulator_of, accumulator_pattern, clause_params
 from elixir_perf_lsp.analysis.nodes import (
     ancestors,
     call_name,
@@ -207,7 +207,7 @@ def _grows_a_group(append: Node, left: Node) -> bool:
         return False
     if function.type == "anonymous_function":
         clauses = [c for c in function.named_children if c.type == "stab_clause"]
-        params = [p for c in clauses for p in _params(c)]
+        params = [p for c in clauses for p in clause_params(c)]
         if len(params) != 1 or text(params[0]) != text(left):
             return False
     elif text(left) != "&1":
@@ -221,13 +221,6 @@ def _grows_a_group(append: Node, left: Node) -> bool:
     )
     pattern = accumulator_pattern(clause) if clause is not None else None
     return pattern is not None and binding is not None and contains(pattern, binding)
-
-
-def _params(clause: Node) -> list[Node]:
-    left = clause.child_by_field_name("left")
-    if left is None:
-        return []
-    return list(left.named_children) if left.type == "arguments" else [left]
 
 
 RULE = Rule(
